@@ -1,0 +1,36 @@
+/* activate.h — the activation engine: wait for a trigger, start the
+ * service with the sockets, supervise it, re-arm. Used by `wick activate`,
+ * `wick run -l` and socket units. */
+#ifndef WICK_ACTIVATE_H
+#define WICK_ACTIVATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "listen.h"
+
+struct activation {
+	struct listener *listeners; /* already open */
+	size_t n_listeners;
+	bool accept;  /* one instance per connection */
+	bool inetd;   /* connection (or socket) on stdin/stdout */
+	bool now;     /* start at once, without waiting for a trigger */
+	unsigned max_connections;    /* accept mode; 64 by default */
+	unsigned trigger_burst;      /* starts per interval; 20 */
+	uint64_t trigger_interval_us; /* 2 s */
+	char **argv;   /* service command */
+	char **setenv; /* extra "VAR=VALUE" entries, NULL-terminated */
+	/* Runs in the child once fds and environment are in place and
+	 * returns only on failure (-errno). NULL: execvp(argv). */
+	int (*exec)(void *data, char **argv);
+	void *exec_data;
+};
+
+void activation_default(struct activation *a);
+
+/* Supervises until SIGTERM/SIGINT (forwarded to the service) and returns
+ * the exit status for wick: 0 after a clean stop, 1 on error. */
+int activation_run(struct activation *a);
+
+#endif

@@ -1,0 +1,48 @@
+/* main.c — `wick COMMAND …`: picks the command and hands over argv. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+struct command {
+	const char *name;
+	int (*main)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{"activate", cmd_activate,
+	 "listen, and start COMMAND on the first client"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: wick COMMAND [OPTIONS] [ARG...]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-14s %s\n", commands[i].name,
+			commands[i].summary);
+	fprintf(f, "\n'wick COMMAND --help' describes each one.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("wick " WICK_VERSION "\n");
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].main(argc - 1, argv + 1);
+	fprintf(stderr,
+		"wick: unknown command '%s' (run 'wick --help' for the list)\n",
+		argv[1]);
+	return EXIT_USAGE;
+}

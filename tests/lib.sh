@@ -1,0 +1,127 @@
+# Shared helpers for the end-to-end tests (sourced, not run).
+# Every test prints TAP lines; every process it starts is recorded and ended
+# by pid on exit; every wait is bounded.
+set -u
+WICK_TOP=${WICK_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+WICK_BUILD=${WICK_BUILD:-$WICK_TOP/build}
+WICK_COMPAT=${WICK_COMPAT:-$WICK_TOP/../shared/compat}
+WICK=$WICK_BUILD/wick
+WICK_ECHO=$WICK_BUILD/wick-echo
+T=$(mktemp -d /tmp/wick-t.XXXXXX)
+chmod 755 "$T"
+export XDG_RUNTIME_DIR=$T/run
+mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+_pids=()
+
+_cleanup() {
+	local p
+	for p in "${_pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
+	for p in "${_pids[@]}"; do
+		for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$p" 2>/dev/null
+	done
+	rm -rf "$T"
+}
+trap _cleanup EXIT
+
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; }
+skip() { echo "ok - $1 # SKIP $2"; } # skip DESC REASON
+diag() { echo "# $*"; }
+
+# check DESC CMD…: passes when CMD succeeds.
+check() {
+	local d=$1
+	shift
+	if "$@"; then ok "$d"; else not_ok "$d"; fi
+}
+
+# expect_eq DESC GOT WANT
+expect_eq() {
+	if [ "$2" == "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "got:  $(printf '%q' "$2")"
+		diag "want: $(printf '%q' "$3")"
+	fi
+}
+
+# expect_match DESC GOT GLOB
+expect_match() {
+	# shellcheck disable=SC2053
+	if [[ "$2" == $3 ]]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "got:  $(printf '%q' "$2")"
+		diag "want: $3"
+	fi
+}
+
+# bg LOGFILE CMD…: starts CMD in the background, logging to LOGFILE; the
+# pid is in $BG_PID and is ended on exit.
+bg() {
+	local log=$1
+	shift
+	"$@" >"$log" 2>&1 </dev/null &
+	BG_PID=$!
+	_pids+=("$BG_PID")
+}
+
+# wait_until SECONDS CMD…: polls CMD every 20 ms until it succeeds.
+wait_until() {
+	local n=$(($1 * 50))
+	shift
+	while [ "$n" -gt 0 ]; do
+		"$@" 2>/dev/null && return 0
+		sleep 0.02
+		n=$((n - 1))
+	done
+	return 1
+}
+
+# wait_log FILE PATTERN [SECONDS]: waits for a line matching PATTERN.
+wait_log() {
+	wait_until "${3:-10}" grep -q -- "$2" "$1"
+}
+
+# free_port: a TCP and UDP port free on loopback right now.
+free_port() {
+	local p used
+	used=$(ss -Htuan 2>/dev/null | awk '{print $5}' | sed 's/.*://' | sort -u)
+	while :; do
+		p=$((20000 + RANDOM % 30000))
+		grep -qx "$p" <<<"$used" || break
+	done
+	echo "$p"
+}
+
+# is_listening PROTO PORT: something listens on PORT (proto tcp or udp).
+is_listening() {
+	case "$1" in
+	tcp) ss -Hltn "sport = :$2" | grep -q . ;;
+	udp) ss -Hlun "sport = :$2" | grep -q . ;;
+	esac
+}
+
+# running PID: the process exists and is not a zombie.
+running() {
+	[ -d "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+}
+
+# fd_count PID: open fds of a process.
+fd_count() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
+
+# need CMD…: skips the whole test (one SKIP line) when a tool is missing.
+need() {
+	local c
+	for c in "$@"; do
+		if ! command -v "$c" >/dev/null; then
+			skip "$(basename "$0" .sh)" "$c is not installed"
+			exit 0
+		fi
+	done
+}
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
