@@ -7,5 +7,10 @@
 #define EXIT_USAGE 2
 
 int cmd_activate(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_ps(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_stop(int argc, char **argv);
+int cmd_rm(int argc, char **argv);
 
 #endif
