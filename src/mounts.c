@@ -65,26 +65,34 @@ static void mount_fs(const char *type, const char *dst, unsigned long flags,
 		sandbox_fail(errno, "mounting %s at '%s'", type, dst);
 }
 
-/* Makes a mount point inside the new root. A read-only root cannot grow
- * one, so a missing point is an error naming the path. */
+/* Makes a mount point (and its parents) inside the new root. A read-only
+ * root cannot grow one, so a missing point there is an error naming the
+ * path and the writable places. */
 static void mount_point(const char *path, bool dir)
 {
+	char parent[4096];
+	char *slash;
 	int fd;
 
 	if (access(path, F_OK) == 0)
 		return;
-	if (dir) {
-		if (mkdir(path, 0755) == 0 || errno == EEXIST)
-			return;
-	} else {
+	snprintf(parent, sizeof(parent), "%s", path);
+	slash = strrchr(parent, '/');
+	if (slash && slash > parent + strlen(NEWROOT)) {
+		*slash = 0;
+		mount_point(parent, true);
+	}
+	if (dir && (mkdir(path, 0755) == 0 || errno == EEXIST))
+		return;
+	if (!dir) {
 		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 		if (fd >= 0) {
 			close(fd);
 			return;
 		}
 	}
-	sandbox_fail(errno, "creating mount point '%s' (a read-only root "
-			    "needs it to exist)",
+	sandbox_fail(errno, "mount point '%s' is missing and cannot be made "
+			    "(use an existing path, or one under /tmp or /run)",
 		     path + strlen(NEWROOT));
 }
 

@@ -108,7 +108,7 @@ static int check_host(struct run *r)
 
 	if (r->sb.rootfs && (stat(r->sb.rootfs, &st) < 0 ||
 			     !S_ISDIR(st.st_mode))) {
-		e = S_ISDIR(st.st_mode) ? errno : ENOTDIR;
+		e = access(r->sb.rootfs, F_OK) < 0 ? errno : ENOTDIR;
 		log_error("run: rootfs '%s': %s (give an existing directory)",
 			  r->sb.rootfs, strerror(e));
 		return -e;
