@@ -93,10 +93,15 @@ static int bad(const char *format, ...)
 static int parse_volume(struct run *r, char *arg)
 {
 	struct volume *v = &r->volumes[r->sb.n_volumes];
-	char *dst = strchr(arg, ':'), *mode;
+	char *dst, *mode;
 
 	if (r->sb.n_volumes >= RUN_MAX_VOLUMES)
 		return bad("too many volumes: '%s'", arg);
+	/* A copy to cut up: argv stays as ps shows it. */
+	arg = strdup(arg);
+	if (!arg)
+		return bad("%s", "out of memory");
+	dst = strchr(arg, ':');
 	if (!dst || arg[0] != '/' || dst[1] != '/')
 		return bad("volume '%s': want /SRC:/DST[:ro|rw] with absolute "
 			   "paths", arg);
