@@ -32,11 +32,16 @@ static int ensure_dir(const char *path)
 int state_root(char *buf, size_t size)
 {
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
-	int n;
+	int n, r;
 
-	if (getuid() == 0)
-		n = snprintf(buf, size, "/run/wick");
-	else if (xdg && xdg[0] == '/')
+	if (getuid() == 0) {
+		snprintf(buf, size, "/run/wick");
+		r = ensure_dir(buf);
+		/* Root of a user namespace cannot write there: it is a user. */
+		if (r != -EACCES && r != -EPERM && r != -EROFS)
+			return r;
+	}
+	if (xdg && xdg[0] == '/')
 		n = snprintf(buf, size, "%s/wick", xdg);
 	else /* e.g. under an activator that scrubs the environment */
 		n = snprintf(buf, size, "/tmp/wick-%u", (unsigned)getuid());
