@@ -13,4 +13,8 @@ int cmd_exec(int argc, char **argv);
 int cmd_stop(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 
+/* Prints the one-line error for an unknown option or a missing value,
+ * after getopt_long (with opterr = 0) returned '?'. */
+int command_bad_option(const char *cmd, char **argv, int optopt_);
+
 #endif
