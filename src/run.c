@@ -13,13 +13,14 @@
 #include "run.h"
 
 enum {
-	OPT_NETWORK = 256, OPT_ROOTFS, OPT_READ_ONLY, OPT_HOSTNAME,
+	OPT_NETWORK = OPT_LISTEN_CLI_END, OPT_ROOTFS, OPT_READ_ONLY, OPT_HOSTNAME,
 	OPT_CAP_ADD, OPT_SECURITY_OPT, OPT_INIT, OPT_NAME, OPT_REPLACE,
 	OPT_RM, OPT_CIDFILE, OPT_SDNOTIFY, OPT_SDNOTIFY_TIMEOUT, OPT_QUIET,
 	OPT_VERBOSE,
 };
 
 static const struct option options[] = {
+	LISTEN_CLI_OPTIONS,
 	{"network", required_argument, NULL, OPT_NETWORK},
 	{"net", required_argument, NULL, OPT_NETWORK},
 	{"rootfs", required_argument, NULL, OPT_ROOTFS},
@@ -74,7 +75,11 @@ static void usage(FILE *f)
 		"  --sdnotify=container|conmon|ignore  readiness "
 		"(default container)\n"
 		"  --sdnotify-timeout SECS  wait for READY=1 (default 90)\n"
-		"  --quiet, --verbose     fewer or more messages\n");
+		"  --quiet, --verbose     fewer or more messages\n\n"
+		"With listen options, wick run makes the sockets itself and "
+		"starts the sandbox\non the first client, as wick activate "
+		"does (-d is --detach here; use\n--datagram):\n%s",
+		listen_cli_help);
 }
 
 static int bad(const char *format, ...) __attribute__((format(printf, 1, 2)));
@@ -146,7 +151,7 @@ static int parse_number(const char *arg, int *out)
 
 static int parse_one(struct run *r, int opt, char *arg)
 {
-	int cap;
+	int cap, st;
 
 	switch (opt) {
 	case OPT_NETWORK:
@@ -201,7 +206,11 @@ static int parse_one(struct run *r, int opt, char *arg)
 	case OPT_QUIET: log_level = 0; return 0;
 	case OPT_VERBOSE: log_level = 2; return 0;
 	}
-	return EXIT_USAGE;
+	st = listen_cli_option(&r->lc, opt, arg);
+	if (st < 0)
+		return -st;
+	r->listening = true;
+	return 0;
 }
 
 int run_parse(struct run *r, int argc, char **argv, int *first)
@@ -212,11 +221,12 @@ int run_parse(struct run *r, int argc, char **argv, int *first)
 	r->sb.volumes = r->volumes;
 	r->notify_timeout = 90;
 	r->relay_fd = -1;
+	listen_cli_init(&r->lc);
 	for (int i = 0; i < 3; i++)
 		r->sb.stdio[i] = -1;
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+v:e:w:dh", options, NULL)) !=
+	while ((opt = getopt_long(argc, argv, "+l:v:e:w:dh", options, NULL)) !=
 	       -1) {
 		if (opt == 'h') {
 			usage(stdout);
@@ -239,14 +249,52 @@ int run_parse(struct run *r, int argc, char **argv, int *first)
 	return 0;
 }
 
+/* In the activation's child, with the sockets at 3.. and LISTEN_*
+ * set: the whole of `wick run` for this one start. */
+static int run_hook(void *data, char **argv)
+{
+	struct run *r = data;
+
+	r->sb.argv = argv;
+	return run_execute(r);
+}
+
+static int run_listening(struct run *r, char **argv)
+{
+	static char text[1024];
+	size_t o = 0;
+	int st;
+
+	if (r->detach)
+		return bad("%s", "--detach cannot be used with listen options "
+				 "(run wick itself in the background)");
+	if (r->name && r->lc.act.accept)
+		return bad("%s", "--name cannot be used with --accept (one "
+				 "sandbox per connection)");
+	st = listen_cli_open(&r->lc, argv, false);
+	if (st)
+		return st;
+	for (size_t i = 0; i < r->lc.n_listeners && o < sizeof(text); i++)
+		o += snprintf(text + o, sizeof(text) - o, "%s%s",
+			      i ? "," : "", r->lc.listeners[i].text);
+	r->listeners = text;
+	r->lc.act.exec = run_hook;
+	r->lc.act.exec_data = r;
+	st = activation_run(&r->lc.act);
+	listen_cli_close(&r->lc);
+	return st;
+}
+
 int cmd_run(int argc, char **argv)
 {
-	struct run r;
+	static struct run r;
 	int first, st;
 
 	st = run_parse(&r, argc, argv, &first);
 	if (st)
 		return st < 0 ? 0 : st;
+	if (r.listening)
+		return run_listening(&r, argv + first);
 	r.sb.argv = argv + first;
 	return run_execute(&r);
 }

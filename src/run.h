@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "listen_cli.h"
 #include "sandbox.h"
 #include "sdnotify.h"
 #include "state.h"
@@ -23,6 +24,8 @@ struct run {
 	size_t n_env_opts;
 	struct volume volumes[RUN_MAX_VOLUMES];
 	const char *listeners; /* for `wick ps` */
+	struct listen_cli lc;  /* -l …: run activates the sandbox itself */
+	bool listening;
 	/* prepared */
 	struct state st;
 	char *env[RUN_MAX_ENV + 16];
