@@ -56,7 +56,7 @@ static void age(time_t created, char *buf, size_t size)
 
 static void ps_line(struct state *st)
 {
-	char cmd[48] = "?", created[32] = "0", lst[64] = "?", when[32];
+	char cmd[48] = "?", created[32] = "0", lst[1024] = "?", when[32];
 
 	(void)state_get(st, "command", cmd, sizeof(cmd));
 	(void)state_get(st, "created", created, sizeof(created));
