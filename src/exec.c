@@ -16,6 +16,7 @@
 #include "caps.h"
 #include "commands.h"
 #include "log.h"
+#include "pty.h"
 #include "sandbox.h"
 #include "seccomp.h"
 #include "state.h"
@@ -74,6 +75,8 @@ static int join(int fds[N_NS])
 struct restrictions {
 	uint64_t caps;
 	void *filter;
+	bool tty;     /* -t: a terminal of the sandbox's own */
+	int peer;     /* its peer end, for the child */
 };
 
 static _Noreturn void child(char **argv, const struct restrictions *rs)
@@ -88,6 +91,10 @@ static _Noreturn void child(char **argv, const struct restrictions *rs)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (rs->tty && pty_attach(rs->peer) < 0) {
+		log_error("exec: attaching the terminal: %s", strerror(errno));
+		_exit(126);
+	}
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0 ||
 	    caps_restrict(rs->caps) < 0 ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
@@ -123,9 +130,9 @@ static int load_restrictions(const struct state *st, struct restrictions *rs)
 	return 0;
 }
 
-static int run_in(pid_t target, char **argv, const struct restrictions *rs)
+static int run_in(pid_t target, char **argv, struct restrictions *rs)
 {
-	int fds[N_NS], ws;
+	int fds[N_NS], ws, master = -1, e;
 	pid_t pid;
 
 	if (open_namespaces(target, fds) < 0) {
@@ -135,6 +142,10 @@ static int run_in(pid_t target, char **argv, const struct restrictions *rs)
 	if (join(fds) < 0)
 		return 1;
 	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (rs->tty && (e = pty_open(&master, &rs->peer)) < 0) {
+		log_error("exec: no terminal in the sandbox: %s", strerror(-e));
+		return 1;
+	}
 	/* Joining a pid namespace applies to children only. */
 	pid = fork();
 	if (pid < 0) {
@@ -145,6 +156,11 @@ static int run_in(pid_t target, char **argv, const struct restrictions *rs)
 		child(argv, rs);
 	signal(SIGINT, SIG_IGN); /* the terminal's ^C goes to the command */
 	signal(SIGQUIT, SIG_IGN);
+	if (rs->tty) {
+		close(rs->peer);
+		pty_relay(master);
+		close(master);
+	}
 	if (waitpid(pid, &ws, 0) < 0)
 		return 1;
 	return sandbox_exit_status(ws);
@@ -155,16 +171,20 @@ int cmd_exec(int argc, char **argv)
 	struct restrictions rs;
 	struct state st;
 	char pid[32];
+	bool tty = false;
 	int o;
 
 	optind = 1;
 	opterr = 0;
-	while ((o = getopt(argc, argv, "+ti")) != -1)
+	while ((o = getopt(argc, argv, "+ti")) != -1) {
 		if (o == '?')
 			break;
+		tty = tty || o == 't';
+	}
 	if (o == '?' || argc - optind < 2) {
 		fprintf(stderr, "usage: wick exec [-i] [-t] NAME COMMAND "
-				"[ARG...]\n");
+				"[ARG...]\n  -t: a terminal of its own; -i: "
+				"accepted (stdin always passes)\n");
 		return EXIT_USAGE;
 	}
 	if (state_find(&st, argv[optind]) < 0 || !state_alive(&st) ||
@@ -175,5 +195,6 @@ int cmd_exec(int argc, char **argv)
 	}
 	if (load_restrictions(&st, &rs) < 0)
 		return 1;
+	rs.tty = tty;
 	return run_in(atoi(pid), argv + optind + 1, &rs);
 }

@@ -43,7 +43,7 @@ static _Noreturn void supervise(pid_t server, const sigset_t *set)
 	while (!done) {
 		sig = sigwaitinfo(set, &info);
 		if (sig < 0)
-			continue; /* EINTR only: every signal we want is blocked */
+			continue; /* EINTR: all we wait for is blocked */
 		if (sig == SIGCHLD)
 			reap(server, &status, &done);
 		else

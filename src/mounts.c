@@ -133,8 +133,8 @@ static void setup_root(const struct sandbox *s, int root)
 	}
 	/* The writable layer lives in the staging tmpfs and dies with the
 	 * sandbox; DIR itself is only ever the lower, read-only layer. */
-	if (mkdir(STAGE "/lower", 0755) < 0 || mkdir(STAGE "/upper", 0755) < 0 ||
-	    mkdir(STAGE "/work", 0755) < 0)
+	if (mkdir(STAGE "/lower", 0755) < 0 ||
+	    mkdir(STAGE "/upper", 0755) < 0 || mkdir(STAGE "/work", 0755) < 0)
 		sandbox_fail(errno, "creating the overlay layers");
 	attach(root, STAGE "/lower");
 	make_ro(STAGE "/lower");

@@ -39,6 +39,10 @@ out=$("$WICK" exec "${id:0:8}" cat /proc/1/cmdline | tr '\0' ' ')
 expect_eq "exec finds a sandbox by id prefix" "$out" "/run/pb/probe "
 "$WICK" exec web1 sh -c 'exit 7'
 expect_eq "exec returns the command's status" "$?" "7"
+out=$("$WICK" exec -t web1 tty </dev/null | tr -d '\r')
+expect_eq "exec -t gives the command a terminal of the sandbox" "$out" "/dev/pts/0"
+out=$("$WICK" exec web1 tty </dev/null)
+expect_eq "exec without -t gives none" "$out" "not a tty"
 
 out=$("$WICK" run -d --name web1 "${PROBE[@]}" 2>&1)
 expect_eq "a name in use: one line" "$out" \

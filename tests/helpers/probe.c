@@ -25,7 +25,8 @@ static void on_term(int sig)
 
 static void print_info(int n)
 {
-	const char *pid = getenv("LISTEN_PID"), *names = getenv("LISTEN_FDNAMES");
+	const char *pid = getenv("LISTEN_PID");
+	const char *names = getenv("LISTEN_FDNAMES");
 	struct dirent *d;
 	struct stat st;
 	DIR *dir;
@@ -35,7 +36,8 @@ static void print_info(int n)
 	       getenv("LISTEN_PIDFDID") ? "set" : "-");
 	for (int fd = 3; fd < 3 + n; fd++)
 		if (fstat(fd, &st) == 0)
-			printf("fd%d=socket:[%lu]\n", fd, (unsigned long)st.st_ino);
+			printf("fd%d=socket:[%lu]\n", fd,
+			       (unsigned long)st.st_ino);
 	dir = opendir("/proc/self/fd");
 	printf("fds=");
 	while (dir && (d = readdir(dir)))
