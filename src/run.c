@@ -154,6 +154,8 @@ static int parse_one(struct run *r, int opt, char *arg)
 {
 	int cap, st;
 
+	if (opt == 'E')
+		opt = OPT_SETENV; /* as in wick activate */
 	switch (opt) {
 	case OPT_NETWORK:
 		if (!strcmp(arg, "none"))
@@ -227,7 +229,7 @@ int run_parse(struct run *r, int argc, char **argv, int *first)
 		r->sb.stdio[i] = -1;
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+l:v:e:w:dh", options, NULL)) !=
+	while ((opt = getopt_long(argc, argv, "+l:E:v:e:w:dh", options, NULL)) !=
 	       -1) {
 		if (opt == 'h') {
 			usage(stdout);

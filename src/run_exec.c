@@ -69,6 +69,8 @@ static char *env_fmt(const char *key, const char *value)
 
 static void build_env(struct run *r)
 {
+	static const char *const passed[] = {"TERM", "REMOTE_ADDR",
+					     "REMOTE_PORT"};
 	const char *v;
 	char count[16];
 
@@ -76,10 +78,14 @@ static void build_env(struct run *r)
 		   "/sbin:/bin");
 	env_set(r, "HOME=/root");
 	env_set(r, "container=wick");
-	if ((v = getenv("TERM")))
-		env_set(r, env_fmt("TERM", v));
-	for (size_t i = 0; i < r->n_env_opts; i++) {
-		const char *e = r->env_opts[i];
+	/* TERM for the terminal, REMOTE_* from an activator's --accept. */
+	for (size_t i = 0; i < sizeof(passed) / sizeof(passed[0]); i++)
+		if ((v = getenv(passed[i])))
+			env_set(r, env_fmt(passed[i], v));
+	for (size_t i = 0; i < r->n_env_opts + r->lc.n_setenv; i++) {
+		const char *e = i < r->n_env_opts
+					? r->env_opts[i]
+					: r->lc.setenv[i - r->n_env_opts];
 
 		if (strchr(e, '='))
 			env_set(r, (char *)e);

@@ -67,6 +67,24 @@ wait_log "$T/a.log" '^fds=' 5
 expect_match "… with LISTEN_PID 1 and the name" "$(cat "$T/a.log")" \
 	"*pid=1 listen_pid=1 listen_fds=1 names=web*fds=0,1,2,3,*"
 
+# One sandbox per connection, through either activator.
+port=$(free_port)
+bg "$T/acc.log" "$WICK" activate --accept -l 127.0.0.1:"$port" -- \
+	"$WICK" run sh -c 'echo "a $REMOTE_ADDR $LISTEN_FDS $$" >&3'
+wait_until 5 is_listening tcp "$port"
+out=$(timeout 5 socat -u TCP:127.0.0.1:"$port",bind=127.0.0.2 -)
+expect_eq "activate --accept -- wick run: REMOTE_ADDR and the connection pass in" \
+	"$out" "a 127.0.0.2 1 1"
+port=$(free_port)
+bg "$T/inetd.log" "$WICK" run --accept --inetd -l 127.0.0.1:"$port" -E X=7 \
+	sh -c 'echo "i $REMOTE_ADDR $X"'
+wait_until 5 is_listening tcp "$port"
+out=$(timeout 5 socat -u TCP:127.0.0.1:"$port",bind=127.0.0.3 -)
+expect_eq "run --accept --inetd: the connection is stdout, -E reaches the server" \
+	"$out" "i 127.0.0.3 7"
+out=$(timeout 5 socat -u TCP:127.0.0.1:"$port" -)
+expect_eq "… and the next connection gets a sandbox of its own" "$out" "i 127.0.0.1 7"
+
 out=$("$WICK" run -l 127.0.0.1:"$port" -d true 2>&1)
 expect_eq "-l with --detach: one line" "$out" \
 	"wick: run: --detach cannot be used with listen options (run wick itself in the background)"
