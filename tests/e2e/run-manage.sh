@@ -74,6 +74,18 @@ out=$("$WICK" rm -f web3)
 expect_eq "rm -f stops and removes" "$out" "web3"
 check "… and its state is gone" test ! -e "$SR/web3"
 
+bg "$T/stale.log" "$WICK" run --name st1 sleep 1000
+st1=$BG_PID
+wait_until 5 test -s "$SR/st1/pid"
+inner=$(cat "$SR/st1/pid")
+kill -KILL "$st1"
+check "a killed wick takes its sandbox along" wait_until 5 eval "! running $inner"
+out=$("$WICK" ps | grep '^st1 ' | tr -s ' ')
+expect_match "ps shows its leftover state as stale" "$out" "st1 * sleep 1000 stale *"
+out=$("$WICK" rm st1)
+expect_eq "rm removes stale state" "$out" "st1"
+check "… and the directory is gone" test ! -e "$SR/st1"
+
 "$WICK" run sh -c 'exit 3'
 expect_eq "run exits with the command's status" "$?" "3"
 "$WICK" run --init sh -c 'exit 4'
