@@ -134,7 +134,8 @@ static void conn_output(struct echo *e, struct endpoint *c)
 			return;
 		}
 		if (n < 0) {
-			conn_close(e, c); /* reset or gone: nothing to echo to */
+			/* Reset or gone: nothing left to echo to. */
+			conn_close(e, c);
 			return;
 		}
 		c->off += (size_t)n;

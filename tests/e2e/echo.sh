@@ -111,7 +111,7 @@ p=$(free_port)
 head -c 1048576 /dev/urandom >"$T/big"
 start_echo "$T/big.log" -l "127.0.0.1:$p" -- --exit-after 1
 socat -t 10 - "TCP4:127.0.0.1:$p" <"$T/big" >"$T/big.back"
-expect_eq "1 MiB echoed intact" "$(cmp -s "$T/big" "$T/big.back" && echo same)" same
+check "1 MiB echoed intact" cmp -s "$T/big" "$T/big.back"
 finished "1 MiB: exits 0" "$BG_PID"
 
 # Resets and garbage do not hurt it, and leak no fds.
@@ -169,16 +169,19 @@ fi
 # Its own errors: one line, the right status.
 out=$(env -u LISTEN_FDS -u LISTEN_PID "$WICK_ECHO" 2>&1)
 expect_eq "no LISTEN_FDS: status 1" "$?" 1
-expect_eq "no LISTEN_FDS: message" "$out" \
-	"wick-echo: no sockets passed (LISTEN_FDS unset); run it under 'wick activate'"
+want="wick-echo: no sockets passed (LISTEN_FDS unset);"
+want+=" run it under 'wick activate'"
+expect_eq "no LISTEN_FDS: message" "$out" "$want"
 out=$(LISTEN_FDS=1 LISTEN_PID=1 "$WICK_ECHO" 2>&1)
 expect_eq "LISTEN_PID of another process: status 1" "$?" 1
-expect_eq "LISTEN_PID of another process: message" "$out" \
-	"wick-echo: no sockets passed (LISTEN_PID is not this process); run it under 'wick activate'"
+want="wick-echo: no sockets passed (LISTEN_PID is not this process);"
+want+=" run it under 'wick activate'"
+expect_eq "LISTEN_PID of another process: message" "$out" "$want"
 out=$("$WICK_ECHO" --exit-after 0 2>&1)
 expect_eq "--exit-after 0: status 2" "$?" 2
-expect_eq "--exit-after 0: message" "$out" \
-	"wick-echo: --exit-after '0': expected a whole number from 1 to 9223372036854775807"
+want="wick-echo: --exit-after '0': expected a whole number from 1 to"
+want+=" 9223372036854775807"
+expect_eq "--exit-after 0: message" "$out" "$want"
 out=$("$WICK_ECHO" --frobnicate 2>&1)
 expect_eq "unknown option: status 2" "$?" 2
 expect_eq "unknown option: message" "$out" \

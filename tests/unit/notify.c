@@ -252,7 +252,7 @@ static void test_vsock(void)
 {
 	struct sockaddr_vm vm = {.svm_family = AF_VSOCK,
 				 .svm_cid = VMADDR_CID_ANY,
-				 .svm_port = 40000 + (unsigned)getpid() % 20000};
+				 .svm_port = 40000 + (unsigned)getpid() % 9999};
 	int fd = socket(AF_VSOCK, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	char env[64], buf[64] = "";
 	int r, c = -1;
