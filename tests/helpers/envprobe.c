@@ -131,6 +131,20 @@ static bool readable_soon(int fd)
 	return poll(&p, 1, 1000) == 1;
 }
 
+/* Sends the report on connection C and reads the client's side until it
+ * ends (64 reads, a second of silence at most): closing a Unix connection
+ * with unread data would reset it before the client read the report. */
+static void hand_over(int c, const char *text, size_t len)
+{
+	char buf[2048];
+
+	(void)!send(c, text, len, MSG_NOSIGNAL);
+	(void)shutdown(c, SHUT_WR); /* the client sees the end of the report */
+	for (int i = 0; i < 64 && readable_soon(c); i++)
+		if (recv(c, buf, sizeof(buf), MSG_DONTWAIT) <= 0)
+			break;
+}
+
 /* Hands the report to the first passed socket's client, if one comes. */
 static void serve_first(const char *text, size_t len)
 {
@@ -154,7 +168,7 @@ static void serve_first(const char *text, size_t len)
 	if (type != SOCK_STREAM && type != SOCK_SEQPACKET)
 		return;
 	if (sockopt(fd, SO_ACCEPTCONN) != 1) {
-		(void)!send(fd, text, len, MSG_NOSIGNAL);
+		hand_over(fd, text, len);
 		return;
 	}
 	if (!readable_soon(fd))
@@ -162,7 +176,7 @@ static void serve_first(const char *text, size_t len)
 	c = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (c < 0)
 		return;
-	(void)!send(c, text, len, MSG_NOSIGNAL);
+	hand_over(c, text, len);
 	close(c);
 }
 
