@@ -438,15 +438,27 @@ static int parse_options(int argc, char **argv, struct echo *e)
 /* The passed sockets, or -1 after saying why there are none. */
 static int passed_sockets(void)
 {
+	/* Copies: wick_listen_fds(1) removes the variables. */
+	char *fds = getenv("LISTEN_FDS") ? strdup(getenv("LISTEN_FDS")) : NULL;
+	char *pid = getenv("LISTEN_PID") ? strdup(getenv("LISTEN_PID")) : NULL;
 	bool have_fds = getenv("LISTEN_FDS") != NULL;
 	int n = wick_listen_fds(1);
 
+	if (n == -EBADF)
+		fprintf(stderr, "wick-echo: LISTEN_FDS=%s promises fds that "
+			"are not open (is something between the activator "
+			"and wick-echo closing them?)\n", fds ? fds : "");
+	else if (n < 0)
+		fprintf(stderr, "wick-echo: LISTEN_FDS='%s' LISTEN_PID='%s': "
+			"%s (expected a socket count of 1 or more and a pid)\n",
+			fds ? fds : "", pid ? pid : "", strerror(-n));
+	free(fds);
+	free(pid);
 	if (n > 0)
 		return n;
 	if (n < 0)
-		fprintf(stderr, "wick-echo: cannot use the passed sockets: %s "
-			"(check LISTEN_FDS and LISTEN_PID)\n", strerror(-n));
-	else if (!have_fds)
+		return -1;
+	if (!have_fds)
 		fprintf(stderr, "wick-echo: no sockets passed (LISTEN_FDS "
 			"unset); run it under 'wick activate'\n");
 	else

@@ -177,6 +177,24 @@ expect_eq "LISTEN_PID of another process: status 1" "$?" 1
 want="wick-echo: no sockets passed (LISTEN_PID is not this process);"
 want+=" run it under 'wick activate'"
 expect_eq "LISTEN_PID of another process: message" "$out" "$want"
+# The exec keeps the pid, so LISTEN_PID=$$ names wick-echo itself.
+out=$(bash -c 'export LISTEN_PID=$$ LISTEN_FDS=abc; exec "$0"' \
+	"$WICK_ECHO" 2>&1)
+expect_eq "LISTEN_FDS=abc: status 1" "$?" 1
+expect_match "LISTEN_FDS=abc: message names both variables" "$out" \
+	"wick-echo: LISTEN_FDS='abc' LISTEN_PID='[0-9]*': Invalid argument (*)"
+out=$(bash -c 'export LISTEN_PID=$$ LISTEN_FDS=2; exec "$0" 3</dev/null 4<&-' \
+	"$WICK_ECHO" 2>&1)
+expect_eq "fd 4 promised but closed: status 1" "$?" 1
+expect_match "fd 4 promised but closed: message" "$out" \
+	"wick-echo: LISTEN_FDS=2 promises fds that are not open (*)"
+out=$(bash -c 'export LISTEN_PID=$$ LISTEN_FDS=1; exec "$0" 3</dev/null' \
+	"$WICK_ECHO" 2>&1)
+expect_eq "fd 3 not a socket: status 1" "$?" 1
+want="wick-echo: fd 3 is not a stream, datagram or seqpacket socket;"
+want+=" ignoring it"
+want+=$'\nwick-echo: none of the passed fds is a socket it can serve'
+expect_eq "fd 3 not a socket: message" "$out" "$want"
 out=$("$WICK_ECHO" --exit-after 0 2>&1)
 expect_eq "--exit-after 0: status 2" "$?" 2
 want="wick-echo: --exit-after '0': expected a whole number from 1 to"
