@@ -46,11 +46,16 @@ struct echo {
 
 static char dgram_buf[1 << 18];
 
-static int watch(struct echo *e, struct endpoint *p, uint32_t events, int op)
+/* Makes epoll watch P for EVENTS; 0 takes it out of the set entirely,
+ * since epoll reports errors even for an empty mask and a datagram
+ * socket's pending ICMP error would then wake us in a loop. */
+static int watch(struct echo *e, struct endpoint *p, uint32_t events)
 {
 	struct epoll_event ev = {.events = events, .data.ptr = p};
+	int op = !events ? EPOLL_CTL_DEL
+		 : !p->events ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
 
-	if (op == EPOLL_CTL_MOD && p->events == events)
+	if (p->events == events)
 		return 0;
 	if (epoll_ctl(e->epoll_fd, op, p->fd, &ev) < 0)
 		return -errno;
@@ -69,9 +74,9 @@ static void arm_passed(struct echo *e)
 		struct endpoint *p = &e->passed[i];
 		bool on = budget && (p->kind == DATAGRAM || room);
 
-		/* MOD only fails for an fd that is no longer registered,
-		 * which cannot happen to the passed sockets. */
-		(void)watch(e, p, on ? EPOLLIN : 0, EPOLL_CTL_MOD);
+		/* Fails only without memory for a new entry; the socket
+		 * then waits for the next change, its clients queued. */
+		(void)watch(e, p, on ? EPOLLIN : 0);
 	}
 }
 
@@ -83,7 +88,10 @@ static void take_one(struct echo *e)
 
 static void conn_close(struct echo *e, struct endpoint *c)
 {
-	close(c->fd); /* also leaves the epoll set: no dup of it exists */
+	/* Removed by hand: an accept-mode connection may have a duplicate
+	 * in the activator, which would keep it in the set after close. */
+	(void)watch(e, c, 0);
+	close(c->fd);
 	free(c->buf);
 	free(c);
 	e->n_conns--;
@@ -105,7 +113,7 @@ static int conn_add(struct echo *e, int fd)
 	}
 	c->kind = CONN;
 	c->fd = fd;
-	r = watch(e, c, EPOLLIN, EPOLL_CTL_ADD);
+	r = watch(e, c, EPOLLIN);
 	if (r < 0) {
 		free(c->buf);
 		free(c);
@@ -129,7 +137,7 @@ static void conn_output(struct echo *e, struct endpoint *c)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN) {
-			if (watch(e, c, EPOLLOUT, EPOLL_CTL_MOD) < 0)
+			if (watch(e, c, EPOLLOUT) < 0)
 				conn_close(e, c);
 			return;
 		}
@@ -141,7 +149,7 @@ static void conn_output(struct echo *e, struct endpoint *c)
 		c->off += (size_t)n;
 	}
 	c->len = c->off = 0;
-	if (watch(e, c, EPOLLIN, EPOLL_CTL_MOD) < 0)
+	if (watch(e, c, EPOLLIN) < 0)
 		conn_close(e, c);
 }
 
@@ -328,7 +336,7 @@ static int adopt(struct echo *e, int fd)
 	p = &e->passed[e->n_passed];
 	p->kind = type == SOCK_DGRAM ? DATAGRAM : LISTENER;
 	p->fd = fd;
-	r = watch(e, p, EPOLLIN, EPOLL_CTL_ADD);
+	r = watch(e, p, EPOLLIN);
 	if (r < 0)
 		return r;
 	e->n_passed++;
