@@ -493,15 +493,17 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	r = adopt_all(&e, n);
-	if (r <= 0) {
-		fprintf(stderr, "wick-echo: %s\n", r < 0 ? strerror(-r) :
-			"none of the passed fds is a socket it can serve");
-		return 1;
+	if (r == 0) {
+		fprintf(stderr, "wick-echo: none of the passed fds is a socket "
+			"it can serve\n");
+		r = -ENOTSOCK;
+	} else if (r > 0) {
+		r = serve(&e);
 	}
-	r = serve(&e);
-	if (r < 0) {
+	if (r < 0 && r != -ENOTSOCK)
 		fprintf(stderr, "wick-echo: %s\n", strerror(-r));
-		return 1;
-	}
-	return 0;
+	/* Connections still open after an error are closed by exit. */
+	free(e.passed);
+	close(e.epoll_fd);
+	return r < 0 ? 1 : 0;
 }
