@@ -53,16 +53,20 @@ $(B)/helpers/wick-%: $(B)/tests/helpers/%.o $(B)/libwick.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^
 
-check: all
+# Dependencies first: the build itself needs libseccomp's header.
+check:
 	@tests/deps.sh
+	@$(MAKE) --no-print-directory all
 	@tests/run
 
-demo: all
+demo:
 	@tests/deps.sh demo
+	@$(MAKE) --no-print-directory all
 	@tests/demo.sh
 
-bench: all
+bench:
 	@bench/deps.sh
+	@$(MAKE) --no-print-directory all
 	@bench/run
 
 install: all
