@@ -89,12 +89,15 @@ else
 fi
 
 if [ "${cmd[0]}" = run ]; then
-	echo "== from inside the sandbox, the network is gone:"
-	"$WICK" run --network=none -- sh -c \
-		'ip -o link 2>/dev/null | cut -d: -f2 | tr -d " " | sed "s/^/   interfaces: /";
-		 if socat -u /dev/null TCP4:127.0.0.1:1,connect-timeout=2 2>/dev/null ||
-		    [ "$(socat -u /dev/null TCP4:127.0.0.1:1 2>&1 | grep -c refused)" = 1 ]; then
-			echo "   egress: host loopback answers (unexpected)"; fi' 2>&1 | head -5
+	echo "== inside a sandbox like the server's, the network is gone:"
+	"$WICK" run --network=none -- sh -c "
+		echo \"   interfaces: \$(ip -o link | cut -d: -f2 | tr -d ' ' | tr '\\n' ' ')\"
+		echo \"   routes:     \$(ip route | wc -l) (none)\"
+		if out=\$(echo hello | socat -t 2 - TCP4:127.0.0.1:$PORT 2>&1); then
+			echo \"   egress:     127.0.0.1:$PORT answered '\$out' (unexpected)\"
+		else
+			echo \"   egress:     127.0.0.1:$PORT, which answered outside: \${out##*: }\"
+		fi" 2>&1 | head -5
 fi
 
 echo "== wick's log:"
