@@ -27,7 +27,9 @@ static void help(void)
 	       "first client arrives.\nWhen COMMAND exits, the sockets stay "
 	       "open and wick waits again.\n\n%s"
 	       "  -q, --quiet              errors only\n"
-	       "  -v, --verbose            also per-connection events\n",
+	       "  -v, --verbose            also per-connection events\n"
+	       "Short forms, as in systemd-socket-activate: -a (--accept), "
+	       "-d (--datagram),\n-E (--setenv).\n",
 	       listen_cli_help);
 }
 
