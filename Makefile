@@ -23,8 +23,10 @@ UNITS    := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 PROGRAMS := $(B)/wick $(B)/wick-echo
 LIBS     := $(B)/libwick.a $(B)/libwick.so
+# Statically linked servers that container images are made of.
+STATICS  := $(B)/wick-echo-static $(B)/helpers/echo-static
 
-all: $(PROGRAMS) $(LIBS) $(UNITS)
+all: $(PROGRAMS) $(LIBS) $(UNITS) $(STATICS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -43,6 +45,15 @@ $(B)/wick: $(WICK_OBJ) $(B)/libwick.a
 
 $(B)/wick-echo: $(B)/servers/echo.o $(B)/libwick.a
 	$(CC) $(LDFLAGS) -o $@ $^
+
+# Static builds go into images that hold nothing else (podman import of a
+# one-file rootfs), so they must not need a loader or a shared libc.
+$(B)/wick-echo-static: $(B)/servers/echo.o $(B)/libwick.a
+	$(CC) -static $(LDFLAGS) -o $@ $^
+
+$(B)/helpers/%: tests/helpers/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WFLAGS) $(CFLAGS) -static $(LDFLAGS) -o $@ $<
 
 $(B)/tests/%: $(B)/tests/unit/%.o $(B)/libwick.a
 	$(CC) $(LDFLAGS) -o $@ $^
