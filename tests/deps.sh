@@ -4,7 +4,7 @@
 set -u
 pkgs=(socat curl iproute2 util-linux systemd lighttpd libseccomp2)
 [ "${1:-}" = demo ] || pkgs+=(podman runc uidmap libseccomp-dev
-	libsystemd-dev clang passwd)
+	libsystemd-dev clang passwd libc6-dev)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
