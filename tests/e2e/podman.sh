@@ -80,12 +80,12 @@ fi
 if is_root && id wicktest >/dev/null 2>&1; then
 	out=$(podman_grant_subids wicktest) && [ -n "$out" ] && diag "$out"
 fi
-if ! bin=$(podman_echo_binary) || ! podman_image wick-echo "$bin" ||
+if ! podman_echo_binary || ! podman_image wick-echo "$PODMAN_ECHO" ||
 	! podman_probe "$PODMAN_IMAGE"; then
 	skip "podman" "$PODMAN_WHY"
 	exit 0
 fi
-diag "image $PODMAN_IMAGE holds $(basename "$bin")"
+diag "image $PODMAN_IMAGE holds $(basename "$PODMAN_ECHO")"
 
 if command -v systemd-socket-activate >/dev/null; then
 	serve_case systemd-socket-activate systemd-socket-activate

@@ -3,8 +3,9 @@
 # built without any registry, and a clean-up that leaves nothing behind.
 #
 # podman_prepare DIR     set up DIR; defines PODMAN and PODMAN_RUN_OPTS
+# podman_echo_binary     pick the static echo server (PODMAN_ECHO)
 # podman_image NAME BIN  import an image holding only the static BIN
-# podman_probe IMAGE     prove a container starts here
+# podman_probe IMAGE [NETWORK]  prove a container starts here
 # podman_cleanup         end containers and podman's helpers, drop storage
 # Each returns non-zero with the reason in PODMAN_WHY (also on stderr).
 #
@@ -23,15 +24,21 @@
 #   XDG_DATA_HOME and XDG_CONFIG_HOME point into DIR so that neither the
 #   user's storage nor its blob cache nor its own configuration is used.
 # - lock_type "file" keeps the locks in DIR instead of /dev/shm.
-# - podman 4.3 hands sockets on by itself: when LISTEN_FDS is set and
-#   LISTEN_PID is podman's pid, the fds go into the container (conmon gets
-#   --preserve-fds N) with LISTEN_FDS=N, LISTEN_PID=1 and LISTEN_FDNAMES
-#   kept; no flag is needed.
+# - podman 4.3 hands sockets on by itself, attached or with -d, as root
+#   and rootless: with LISTEN_FDS=N and LISTEN_PID set, fds 3..N+2 go
+#   into the container (conmon gets --preserve-fds N) with LISTEN_FDS=N,
+#   LISTEN_PID=1 and LISTEN_FDNAMES kept. No flag is needed, and
+#   --preserve-fds=N on top changes nothing. It does not compare
+#   LISTEN_PID with its own pid: any value passes whatever fds 3.. are;
+#   with LISTEN_PID unset the container gets LISTEN_FDS but no LISTEN_PID,
+#   so a server there ignores the sockets.
 
 PODMAN=()
 PODMAN_RUN_OPTS=()
 PODMAN_DIR=
 PODMAN_WHY=
+PODMAN_ECHO=
+PODMAN_IMAGE=
 _podman_cgroup=
 
 _podman_fail() {
@@ -161,15 +168,15 @@ podman_grant_subids() {
 	return 0
 }
 
-# podman_echo_binary: the static echo server to put in an image: wick-echo
-# when it is built, else the test helper that speaks the same protocol.
+# podman_echo_binary: sets PODMAN_ECHO to the static echo server to put in
+# an image: wick-echo when it is built, else the test helper that speaks
+# the same protocol.
 podman_echo_binary() {
-	local b
-	for b in "$WICK_BUILD/wick-echo-static" "$WICK_BUILD/helpers/echo-static"
-	do
-		[ -x "$b" ] && { echo "$b"; return 0; }
+	local b build=${WICK_BUILD:-build}
+	for b in "$build/wick-echo-static" "$build/helpers/echo-static"; do
+		[ -x "$b" ] && { PODMAN_ECHO=$b; return 0; }
 	done
-	_podman_fail "no static echo server in $WICK_BUILD (run make)"
+	_podman_fail "no static echo server in $build (run make)"
 }
 
 # podman_image NAME BIN: imports a one-file image localhost/NAME whose
@@ -201,12 +208,15 @@ podman_image() {
 	PODMAN_IMAGE=localhost/$name
 }
 
-# podman_probe IMAGE: creates a container the way the tests run it and
-# lets the runtime set it up (podman init: namespaces, rootfs, rlimits),
-# without depending on what the image's program does on its own.
+# podman_probe IMAGE [NETWORK]: creates a container the way the tests run
+# it (network "none" unless given) and lets the runtime set it up (podman
+# init: namespaces, network, rootfs, rlimits), without depending on what
+# the image's program does on its own. Rootless slirp4netns, for one,
+# fails here with "open(/dev/net/tun): Permission denied": the device is
+# 0600 root on this machine.
 podman_probe() {
-	local img=$1 id out
-	if ! id=$(timeout 60 "${PODMAN[@]}" create --network=none \
+	local img=$1 net=${2:-none} id out
+	if ! id=$(timeout 60 "${PODMAN[@]}" create --network="$net" \
 		"${PODMAN_RUN_OPTS[@]}" "$img" 2>&1); then
 		_podman_fail "podman create failed: $(tail -n 1 <<<"$id")"
 		return 1
