@@ -29,7 +29,7 @@ started() {
 # serve_case NAME DIR PORT CMD…: CMD holds the socket on PORT and starts
 # lighttpd on the first request; later requests reach the same server.
 serve_case() {
-	local name=$1 dir=$2 port=$3 pid log sizes i
+	local name=$1 dir=$2 port=$3 pid log sizes i left p
 	shift 3
 	log=$dir/activator.log
 	bg "$log" "$@"
@@ -51,14 +51,18 @@ serve_case() {
 	sizes+=$(get "$port" /1m.bin | wc -c)
 	expect_eq "$name: later requests served (1 KiB x3, 1 MiB)" \
 		"$sizes" "1024 1024 1024 1048576"
-	expect_eq "$name: one lighttpd served them all" "$(started "$dir")" 1
+	expect_eq "$name: one lighttpd served them all" \
+		"$(started "$dir") $(lighttpd_pids "$LIGHTTPD_CONF" | wc -l)" "1 1"
 	if [ -s "$dir/error.log" ] && grep -v 'server st' "$dir/error.log" |
 		grep -q .; then
 		diag "$name: lighttpd said: $(grep -v 'server st' \
 			"$dir/error.log" | head -n 3)"
 	fi
 	end_pid "$pid"
-	check "$name: activator and server are gone" eval "! running $pid"
+	left=$(lighttpd_pids "$LIGHTTPD_CONF")
+	for p in $left; do end_pid "$p"; done
+	expect_eq "$name: ending the activator ends lighttpd" \
+		"$(running "$pid" && echo "$pid")$left" ""
 }
 
 # prepare_case NAME: a fresh directory and port per case, so that no case

@@ -29,11 +29,13 @@ ctr_pid() {
 # no_containers: --rm removed the container once it ended.
 no_containers() { [ -z "$("${PODMAN[@]}" ps -aq 2>/dev/null)" ]; }
 
-# serve_case NAME ACTIVATOR…: the activator runs podman; a client starts
-# the container and gets its echo; the container saw only its socket.
+# serve_case NAME once|rearm ACTIVATOR…: the activator runs podman; a
+# client starts the container and gets its echo; the container saw only
+# its socket. With rearm, a client after the container ended starts
+# another (systemd-socket-activate is one-shot, wick re-arms).
 serve_case() {
-	local name=$1 port t0 t1 got pid cpid env log
-	shift
+	local name=$1 rearm=$2 port t0 t1 got pid cpid env log
+	shift 2
 	port=$(free_port)
 	log="$T/${name// /-}.log"
 	bg "$log" "$@" -l "127.0.0.1:$port" -- "${PODMAN[@]}" run \
@@ -70,6 +72,13 @@ serve_case() {
 	timeout 60 "${PODMAN[@]}" stop -a -t 2 >/dev/null 2>&1
 	check "$name: stopped container is removed (--rm)" \
 		wait_until 30 no_containers
+	if [ "$rearm" = rearm ]; then
+		expect_eq "$name: re-armed, the next client starts a new one" \
+			"$(roundtrip "$port" later)" later
+		timeout 60 "${PODMAN[@]}" stop -a -t 2 >/dev/null 2>&1
+		check "$name: the second container is removed too" \
+			wait_until 30 no_containers
+	fi
 	end_pid "$pid"
 }
 
@@ -88,13 +97,13 @@ fi
 diag "image $PODMAN_IMAGE holds $(basename "$PODMAN_ECHO")"
 
 if command -v systemd-socket-activate >/dev/null; then
-	serve_case systemd-socket-activate systemd-socket-activate
+	serve_case systemd-socket-activate once systemd-socket-activate
 else
 	skip "systemd-socket-activate + podman" "systemd-socket-activate missing"
 fi
 
 if "$WICK" activate --help >/dev/null 2>&1; then
-	serve_case "wick activate" "$WICK" activate
+	serve_case "wick activate" rearm "$WICK" activate
 else
 	skip "wick activate + podman" "wick activate is not built ($WICK)"
 fi

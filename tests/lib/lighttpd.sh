@@ -6,6 +6,10 @@
 #   writes DIR/lighttpd.conf and DIR/www (index.html, 1k.bin, 1m.bin);
 #   sets LIGHTTPD (the binary), LIGHTTPD_CONF, LIGHTTPD_PAGE (the exact
 #   body of /) and LIGHTTPD_WHY on failure (also on stderr).
+# lighttpd_pids CONF
+#   pids of the lighttpd processes running with CONF (lighttpd writes no
+#   pid file here, and under an activator or a sandbox its pid is not
+#   the one the test started).
 #
 # Facts about lighttpd 1.4.69 found by trying:
 # - `server.systemd-socket-activation = "enable"` makes it take the
@@ -81,4 +85,15 @@ lighttpd_prepare() {
 		return 1
 	fi
 	return 0
+}
+
+lighttpd_pids() {
+	local c p
+	for c in /proc/[0-9]*/cmdline; do
+		p=${c#/proc/}
+		p=${p%/cmdline}
+		tr '\0' '\n' 2>/dev/null <"$c" | grep -qxF -- "$1" &&
+			[ "$(basename "$(readlink "/proc/$p/exe")")" = lighttpd ] &&
+			echo "$p"
+	done
 }
