@@ -23,10 +23,8 @@ UNITS    := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 PROGRAMS := $(B)/wick $(B)/wick-echo
 LIBS     := $(B)/libwick.a $(B)/libwick.so
-# Statically linked servers that container images are made of.
-STATICS  := $(B)/wick-echo-static $(B)/helpers/echo-static
 
-all: $(PROGRAMS) $(LIBS) $(UNITS) $(STATICS)
+all: $(PROGRAMS) $(LIBS) $(UNITS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -48,6 +46,9 @@ $(B)/wick-echo: $(B)/servers/echo.o $(B)/libwick.a
 
 # Static builds go into images that hold nothing else (podman import of a
 # one-file rootfs), so they must not need a loader or a shared libc.
+STATICS  := $(B)/wick-echo-static $(B)/helpers/echo-static
+all: $(STATICS)
+
 $(B)/wick-echo-static: $(B)/servers/echo.o $(B)/libwick.a
 	$(CC) -static $(LDFLAGS) -o $@ $^
 
