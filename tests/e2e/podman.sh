@@ -69,13 +69,13 @@ serve_case() {
 		diag "$(cat "$log")"
 	fi
 
-	timeout 60 "${PODMAN[@]}" stop -a -t 2 >/dev/null 2>&1
+	timeout 60 "${PODMAN[@]}" stop -a -t 1 >/dev/null 2>&1
 	check "$name: stopped container is removed (--rm)" \
 		wait_until 30 no_containers
 	if [ "$rearm" = rearm ]; then
 		expect_eq "$name: re-armed, the next client starts a new one" \
 			"$(roundtrip "$port" later)" later
-		timeout 60 "${PODMAN[@]}" stop -a -t 2 >/dev/null 2>&1
+		timeout 60 "${PODMAN[@]}" stop -a -t 1 >/dev/null 2>&1
 		check "$name: the second container is removed too" \
 			wait_until 30 no_containers
 	fi

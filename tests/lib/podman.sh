@@ -24,6 +24,12 @@
 #   XDG_DATA_HOME and XDG_CONFIG_HOME point into DIR so that neither the
 #   user's storage nor its blob cache nor its own configuration is used.
 # - lock_type "file" keeps the locks in DIR instead of /dev/shm.
+# - As root, cgroupfs leaves the parent cgroup (libpod_parent) behind, so
+#   containers get a parent of their own that podman_cleanup removes.
+# - Left outside DIR: as root, `podman import` updates the blob cache
+#   /var/lib/containers/cache/blob-info-cache-v1.boltdb, a fixed path for
+#   euid 0 in podman 4.3 that no setting moves. conmon double-forks, so
+#   its exited processes wait for pid 1 to reap them.
 # - podman 4.3 hands sockets on by itself, attached or with -d, as root
 #   and rootless: with LISTEN_FDS=N and LISTEN_PID set, fds 3..N+2 go
 #   into the container (conmon gets --preserve-fds N) with LISTEN_FDS=N,
