@@ -29,7 +29,7 @@ started() {
 # serve_case NAME DIR PORT CMD…: CMD holds the socket on PORT and starts
 # lighttpd on the first request; later requests reach the same server.
 serve_case() {
-	local name=$1 dir=$2 port=$3 pid log sizes i left p
+	local name=$1 dir=$2 port=$3 pid log sizes left p n
 	shift 3
 	log=$dir/activator.log
 	bg "$log" "$@"
@@ -45,14 +45,15 @@ serve_case() {
 	expect_eq "$name: first request gets the page" "$(get "$port" /)" \
 		"$LIGHTTPD_PAGE"
 	sizes=
-	for i in 1 2 3; do
+	for _ in 1 2 3; do
 		sizes+="$(get "$port" /1k.bin | wc -c) "
 	done
 	sizes+=$(get "$port" /1m.bin | wc -c)
 	expect_eq "$name: later requests served (1 KiB x3, 1 MiB)" \
 		"$sizes" "1024 1024 1024 1048576"
+	n=$(lighttpd_pids "$LIGHTTPD_CONF" | wc -l)
 	expect_eq "$name: one lighttpd served them all" \
-		"$(started "$dir") $(lighttpd_pids "$LIGHTTPD_CONF" | wc -l)" "1 1"
+		"$(started "$dir") $n" "1 1"
 	if [ -s "$dir/error.log" ] && grep -v 'server st' "$dir/error.log" |
 		grep -q .; then
 		diag "$name: lighttpd said: $(grep -v 'server st' \

@@ -99,7 +99,8 @@ diag "image $PODMAN_IMAGE holds $(basename "$PODMAN_ECHO")"
 if command -v systemd-socket-activate >/dev/null; then
 	serve_case systemd-socket-activate once systemd-socket-activate
 else
-	skip "systemd-socket-activate + podman" "systemd-socket-activate missing"
+	skip "systemd-socket-activate + podman" \
+		"systemd-socket-activate missing"
 fi
 
 if "$WICK" activate --help >/dev/null 2>&1; then

@@ -31,9 +31,11 @@ static int inherited_fds(void)
 	long n;
 
 	if (!pid || !fds || strtol(pid, NULL, 10) != getpid()) {
-		fprintf(stderr, "echo-static: no sockets for pid %d "
-				"(LISTEN_PID=%s LISTEN_FDS=%s)\n", (int)getpid(),
-			pid ? pid : "unset", fds ? fds : "unset");
+		fprintf(stderr,
+			"echo-static: no sockets for pid %d "
+			"(LISTEN_PID=%s LISTEN_FDS=%s)\n",
+			(int)getpid(), pid ? pid : "unset",
+			fds ? fds : "unset");
 		return -1;
 	}
 	n = strtol(fds, &end, 10);

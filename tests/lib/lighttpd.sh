@@ -88,12 +88,12 @@ lighttpd_prepare() {
 }
 
 lighttpd_pids() {
-	local c p
+	local c p exe
 	for c in /proc/[0-9]*/cmdline; do
 		p=${c#/proc/}
 		p=${p%/cmdline}
-		tr '\0' '\n' 2>/dev/null <"$c" | grep -qxF -- "$1" &&
-			[ "$(basename "$(readlink "/proc/$p/exe")")" = lighttpd ] &&
-			echo "$p"
+		tr '\0' '\n' 2>/dev/null <"$c" | grep -qxF -- "$1" || continue
+		exe=$(readlink "/proc/$p/exe" 2>/dev/null)
+		[ "${exe##*/}" = lighttpd ] && echo "$p"
 	done
 }

@@ -151,22 +151,27 @@ podman_prepare() {
 # podman maps more than one id. Prints what it did; changes nothing when
 # the ranges exist (Debian's useradd already adds them).
 podman_grant_subids() {
-	local user=$1 f start
+	local user=$1 f start range
 	[ "$(id -u)" -eq 0 ] || {
 		_podman_fail "only root may add /etc/subuid entries"
 		return 1
 	}
 	for f in /etc/subuid /etc/subgid; do
 		grep -q "^$user:" "$f" 2>/dev/null && continue
+		[ -e "$f" ] || : >"$f" || {
+			_podman_fail "cannot create $f"
+			return 1
+		}
 		start=$(awk -F: '$2 + $3 > m { m = $2 + $3 } END { print m }' \
 			"$f" 2>/dev/null)
 		[ "${start:-0}" -lt 100000 ] && start=100000
+		range=$start-$((start + 65535))
 		if [ "$f" = /etc/subuid ]; then
-			usermod --add-subuids "$start-$((start + 65535))" "$user"
+			usermod --add-subuids "$range" "$user"
 		else
-			usermod --add-subgids "$start-$((start + 65535))" "$user"
+			usermod --add-subgids "$range" "$user"
 		fi || {
-			_podman_fail "usermod could not add $f entries for $user"
+			_podman_fail "usermod could not add to $f for $user"
 			return 1
 		}
 		echo "podman: added $user:$start:65536 to $f"
@@ -202,9 +207,12 @@ podman_image() {
 		_podman_fail "$bin is not statically linked"
 		return 1
 	fi
-	mkdir -p "$root" && cp "$bin" "$root/$base" &&
-		tar --owner=0 --group=0 --numeric-owner -C "$root" -cf "$tar" . ||
-		{ _podman_fail "cannot make $tar"; return 1; }
+	if ! mkdir -p "$root" || ! cp "$bin" "$root/$base" ||
+		! tar --owner=0 --group=0 --numeric-owner -C "$root" \
+			-cf "$tar" .; then
+		_podman_fail "cannot make $tar"
+		return 1
+	fi
 	if ! out=$(timeout 120 "${PODMAN[@]}" import -q \
 		--change "CMD [\"/$base\"]" "$tar" "localhost/$name" 2>&1); then
 		_podman_fail "podman import failed: $(tail -n 1 <<<"$out")"
@@ -289,8 +297,8 @@ podman_cleanup() {
 	_podman_end_procs
 	if [ -n "$_podman_cgroup" ]; then
 		for d in /sys/fs/cgroup/*/"$_podman_cgroup"; do
-			[ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + \
-				2>/dev/null
+			[ -d "$d" ] || continue
+			find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
 		done
 	fi
 	rm -rf "$PODMAN_DIR"
