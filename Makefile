@@ -23,8 +23,9 @@ UNITS    := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 PROGRAMS := $(B)/wick $(B)/wick-echo
 LIBS     := $(B)/libwick.a $(B)/libwick.so
+HELPERS  := $(B)/helpers/wick-envprobe
 
-all: $(PROGRAMS) $(LIBS) $(UNITS)
+all: $(PROGRAMS) $(LIBS) $(UNITS) $(HELPERS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -57,6 +58,11 @@ $(B)/helpers/%: tests/helpers/%.c
 	$(CC) $(WFLAGS) $(CFLAGS) -static $(LDFLAGS) -o $@ $<
 
 $(B)/tests/%: $(B)/tests/unit/%.o $(B)/libwick.a
+	$(CC) $(LDFLAGS) -o $@ $^
+
+# Test helpers, kept out of $(B)/tests/ so the driver does not run them.
+$(B)/helpers/wick-%: $(B)/tests/helpers/%.o $(B)/libwick.a
+	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^
 
 check: all
