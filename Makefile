@@ -45,17 +45,12 @@ $(B)/wick: $(WICK_OBJ) $(B)/libwick.a
 $(B)/wick-echo: $(B)/servers/echo.o $(B)/libwick.a
 	$(CC) $(LDFLAGS) -o $@ $^
 
-# Static builds go into images that hold nothing else (podman import of a
-# one-file rootfs), so they must not need a loader or a shared libc.
-STATICS  := $(B)/wick-echo-static $(B)/helpers/echo-static
-all: $(STATICS)
+# A static build goes into images that hold nothing else (podman import of
+# a one-file rootfs), so it must not need a loader or a shared libc.
+all: $(B)/wick-echo-static
 
 $(B)/wick-echo-static: $(B)/servers/echo.o $(B)/libwick.a
 	$(CC) -static $(LDFLAGS) -o $@ $^
-
-$(B)/helpers/%: tests/helpers/%.c
-	@mkdir -p $(dir $@)
-	$(CC) $(WFLAGS) $(CFLAGS) -static $(LDFLAGS) -o $@ $<
 
 $(B)/tests/%: $(B)/tests/unit/%.o $(B)/libwick.a
 	$(CC) $(LDFLAGS) -o $@ $^

@@ -3,7 +3,7 @@
 # built without any registry, and a clean-up that leaves nothing behind.
 #
 # podman_prepare DIR     set up DIR; defines PODMAN and PODMAN_RUN_OPTS
-# podman_echo_binary     pick the static echo server (PODMAN_ECHO)
+# podman_echo_binary     the static wick-echo for images (PODMAN_ECHO)
 # podman_image NAME BIN  import an image holding only the static BIN
 # podman_probe IMAGE [NETWORK]  prove a container starts here
 # podman_cleanup         end containers and podman's helpers, drop storage
@@ -179,15 +179,12 @@ podman_grant_subids() {
 	return 0
 }
 
-# podman_echo_binary: sets PODMAN_ECHO to the static echo server to put in
-# an image: wick-echo when it is built, else the test helper that speaks
-# the same protocol.
+# podman_echo_binary: sets PODMAN_ECHO to the static wick-echo to put in
+# an image.
 podman_echo_binary() {
-	local b build=${WICK_BUILD:-build}
-	for b in "$build/wick-echo-static" "$build/helpers/echo-static"; do
-		[ -x "$b" ] && { PODMAN_ECHO=$b; return 0; }
-	done
-	_podman_fail "no static echo server in $build (run make)"
+	PODMAN_ECHO=${WICK_BUILD:-build}/wick-echo-static
+	[ -x "$PODMAN_ECHO" ] && return 0
+	_podman_fail "$PODMAN_ECHO is not built (run make)"
 }
 
 # podman_image NAME BIN: imports a one-file image localhost/NAME whose
