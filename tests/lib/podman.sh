@@ -13,7 +13,8 @@
 # cgroup v1 hybrid layout), found by trying:
 # - cgroup_manager "cgroupfs" and events_logger "file": no systemd or
 #   journald to talk to.
-# - runtime "runc": crun 1.8 refuses the hybrid cgroup layout.
+# - runtime "runc" (1.1.5 works): Debian's crun 1.8 is known to refuse
+#   the hybrid cgroup layout (crun is not installed here to retry).
 # - XDG_RUNTIME_DIR made by hand (there is no login session).
 # - As root, podman raises the container's RLIMIT_NOFILE to 1048576 and
 #   RLIMIT_NPROC above its own 32768 cap; without CAP_SYS_RESOURCE runc
