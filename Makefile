@@ -45,6 +45,13 @@ $(B)/wick: $(WICK_OBJ) $(B)/libwick.a
 $(B)/wick-echo: $(B)/servers/echo.o $(B)/libwick.a
 	$(CC) $(LDFLAGS) -o $@ $^
 
+# A static build goes into images that hold nothing else (podman import of
+# a one-file rootfs), so it must not need a loader or a shared libc.
+all: $(B)/wick-echo-static
+
+$(B)/wick-echo-static: $(B)/servers/echo.o $(B)/libwick.a
+	$(CC) -static $(LDFLAGS) -o $@ $^
+
 $(B)/tests/%: $(B)/tests/unit/%.o $(B)/libwick.a
 	$(CC) $(LDFLAGS) -o $@ $^
 
