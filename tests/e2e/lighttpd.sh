@@ -63,8 +63,8 @@ serve_case() {
 	expect_eq "$name: one lighttpd served them all" \
 		"$(started "$dir") $n" "1 1"
 	if [ "$net" = none ] && [ "$n" = 1 ]; then
-		expect_eq "$name: lighttpd sees only loopback" "$(net_of "$p")" \
-			"lo "
+		expect_eq "$name: lighttpd sees only loopback" \
+			"$(net_of "$p")" "lo "
 	fi
 	if [ -s "$dir/error.log" ] && grep -v 'server st' "$dir/error.log" |
 		grep -q .; then
