@@ -346,6 +346,7 @@ static int run_foreground(struct run *r)
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaddset(&set, sigs[i]);
 	sigprocmask(SIG_BLOCK, &set, NULL);
+	block_sigpipe(); /* the sandbox starts with an empty mask */
 	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0) {
 		log_error("run: signalfd: %s", strerror(errno));
