@@ -67,6 +67,27 @@ static char *env_fmt(const char *key, const char *value)
 	return s;
 }
 
+/* wick run -l: what the activation set for this start (--setenv, and
+ * REMOTE_* in accept mode) is meant for the server, as in wick activate;
+ * we run in its child, so it is in our own environment now. */
+static void copy_activation_env(struct run *r)
+{
+	static const char *const remote[] = {"REMOTE_ADDR", "REMOTE_PORT"};
+	const char *v;
+
+	for (size_t i = 0; i < r->lc.n_setenv; i++) {
+		char *e = r->lc.setenv[i];
+
+		if (strchr(e, '='))
+			env_set(r, e);
+		else if ((v = getenv(e)))
+			env_set(r, env_fmt(e, v));
+	}
+	for (size_t i = 0; i < sizeof(remote) / sizeof(remote[0]); i++)
+		if ((v = getenv(remote[i])))
+			env_set(r, env_fmt(remote[i], v));
+}
+
 static void build_env(struct run *r)
 {
 	const char *v;
@@ -78,6 +99,8 @@ static void build_env(struct run *r)
 	env_set(r, "container=wick");
 	if ((v = getenv("TERM")))
 		env_set(r, env_fmt("TERM", v));
+	if (r->listening)
+		copy_activation_env(r);
 	for (size_t i = 0; i < r->n_env_opts; i++) {
 		const char *e = r->env_opts[i];
 
