@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -475,6 +476,24 @@ static int passed_sockets(void)
 	return -1;
 }
 
+/* As pid 1 of a sandbox, a signal without a handler is dropped by the
+ * kernel, so wick-echo would never stop on SIGTERM; it holds nothing
+ * that needs flushing, so it just ends, as it would outside. */
+static void on_stop(int sig)
+{
+	(void)sig;
+	_exit(0);
+}
+
+static void handle_stop_signals(void)
+{
+	struct sigaction sa = {.sa_handler = on_stop};
+
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGTERM, &sa, NULL);
+	(void)sigaction(SIGINT, &sa, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	struct echo e = {.idle_ms = -1};
@@ -486,6 +505,7 @@ int main(int argc, char **argv)
 	n = passed_sockets();
 	if (n < 0)
 		return 1;
+	handle_stop_signals();
 
 	e.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	if (e.epoll_fd < 0) {
