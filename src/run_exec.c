@@ -124,7 +124,7 @@ static void build_env(struct run *r)
 	r->sb.env = r->env;
 }
 
-static int check_host(struct run *r)
+int run_check_paths(const struct run *r)
 {
 	struct stat st;
 	int e;
@@ -143,8 +143,15 @@ static int check_host(struct run *r)
 				  "first)", r->volumes[i].src, strerror(e));
 			return -e;
 		}
-	if (r->unconfined)
-		return 0;
+	return 0;
+}
+
+static int check_host(struct run *r)
+{
+	int e = run_check_paths(r);
+
+	if (e < 0 || r->unconfined)
+		return e;
 	e = filter_build(&r->sb.filter);
 	if (e < 0)
 		log_error("run: libseccomp.so.2 %s (install libseccomp2, or "
