@@ -6,9 +6,9 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -476,36 +476,28 @@ static int passed_sockets(void)
 	return -1;
 }
 
-/* As pid 1 of a sandbox, a signal without a handler is dropped by the
- * kernel, so wick-echo would never stop on SIGTERM; it holds nothing
- * that needs flushing, so it just ends, as it would outside. */
+/* As pid 1 of a container or sandbox, a signal without a handler is
+ * ignored; an echo server has nothing to flush, so a stop is an exit. */
 static void on_stop(int sig)
 {
 	(void)sig;
 	_exit(0);
 }
 
-static void handle_stop_signals(void)
-{
-	struct sigaction sa = {.sa_handler = on_stop};
-
-	sigemptyset(&sa.sa_mask);
-	(void)sigaction(SIGTERM, &sa, NULL);
-	(void)sigaction(SIGINT, &sa, NULL);
-}
-
 int main(int argc, char **argv)
 {
 	struct echo e = {.idle_ms = -1};
+	struct sigaction sa = {.sa_handler = on_stop};
 	int n, r;
 
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 	r = parse_options(argc, argv, &e);
 	if (r >= 0)
 		return r;
 	n = passed_sockets();
 	if (n < 0)
 		return 1;
-	handle_stop_signals();
 
 	e.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	if (e.epoll_fd < 0) {

@@ -499,7 +499,8 @@ static int engine_init(struct engine *e)
 	if (r < 0)
 		return r;
 	e->epfd = epoll_create1(EPOLL_CLOEXEC);
-	e->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	e->timerfd =
+		timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (e->epfd < 0 || e->timerfd < 0)
 		return -errno;
 	r = watch(e, e->timerfd, TAG_TIMER);

@@ -23,7 +23,8 @@ static void help(void)
 {
 	printf("usage: wick activate [OPTIONS] [--] COMMAND [ARG...]\n\n"
 	       "Listens on every ADDR, and starts COMMAND with the sockets as "
-	       "fds 3, 4, ...\n(LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES) when the "
+	       "fds 3, 4, ...\n(LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES) when "
+	       "the "
 	       "first client arrives.\nWhen COMMAND exits, the sockets stay "
 	       "open and wick waits again.\n\n%s"
 	       "  -q, --quiet              errors only\n"

@@ -337,7 +337,8 @@ int listen_cli_open(struct listen_cli *c, char **argv, bool need_path)
 	if (need_path) {
 		a->path = spawn_resolve(argv[0]);
 		if (!a->path) {
-			log_error("cannot run '%s': %s (check the name and PATH)",
+			log_error("cannot run '%s': %s (check the name and "
+				  "PATH)",
 				  argv[0],
 				  errno == EACCES ? "not executable"
 						  : "command not found");
@@ -353,7 +354,8 @@ int listen_cli_open(struct listen_cli *c, char **argv, bool need_path)
 		if (r < 0) {
 			address_format(&l->addr, where, sizeof(where));
 			log_error("listen %s (%s): %s", where,
-				  listener_type_name(l->type), open_error(l, r));
+				  listener_type_name(l->type),
+				  open_error(l, r));
 			listen_cli_close(c);
 			return 1;
 		}
