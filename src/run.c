@@ -274,6 +274,9 @@ static int run_listening(struct run *r, char **argv)
 	if (r->name && r->lc.act.accept)
 		return bad("%s", "--name cannot be used with --accept (one "
 				 "sandbox per connection)");
+	/* Before listening: a client must not wait for what cannot start. */
+	if (run_check_paths(r) < 0)
+		return 1;
 	st = listen_cli_open(&r->lc, argv, false);
 	if (st)
 		return st;
