@@ -55,7 +55,12 @@ demo: all
 	@tests/deps.sh demo
 	@tests/demo.sh
 
-bench: all
+# The benchmark's own client; not part of `all`, nothing installs it.
+$(B)/bench/wick-load: bench/load.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WFLAGS) $(CFLAGS) -pthread -o $@ $<
+
+bench: all $(B)/bench/wick-load
 	@bench/deps.sh
 	@bench/run
 
