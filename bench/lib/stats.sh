@@ -1,0 +1,50 @@
+# Figures and tables: medians with min and max, ratios against a floor,
+# markdown rows printed to the terminal and kept for docs/benchmarks.md.
+
+# summary FILE: "median min max" of the numbers in FILE, one a line.
+summary() {
+	sort -g "$1" | awk '{v[NR] = $1}
+		END {
+			if (NR == 0) { print "- - -"; exit }
+			m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+			printf "%s %s %s\n", m, v[1], v[NR]
+		}'
+}
+
+# fnum NUMBER [DECIMALS]
+fnum() {
+	case "$1" in
+	- | "") echo "-" ;;
+	*) LC_ALL=C printf "%.${2:-2}f" "$1" ;;
+	esac
+}
+
+# ratio A B [DECIMALS]: A / B.
+ratio() {
+	case "$1$2" in
+	*-*) echo "-"; return ;;
+	esac
+	awk -v a="$1" -v b="$2" -v d="${3:-2}" \
+		'BEGIN { if (b == 0) print "-"; else printf "%.*f\n", d, a / b }'
+}
+
+# num_ok A OP B: numeric comparison, OP one of <= >= < > ==.
+num_ok() {
+	case "$1$3" in
+	*-*) return 1 ;;
+	esac
+	awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {
+		r = op == "<=" ? a <= b : op == ">=" ? a >= b : \
+		    op == "<" ? a < b : op == ">" ? a > b : a == b
+		exit !r }'
+}
+
+# out LINE…: to the terminal and to this section's result file.
+out() {
+	printf '%s\n' "$@" | tee -a "$RESULT"
+}
+
+# goal TEXT MET [DETAIL]: MET is "met", "not met" or "n/a: why".
+goal() {
+	out "- goal: $1 — **$2**${3:+ ($3)}"
+}

@@ -1,0 +1,1 @@
+section_coldstart() { out 'todo'; }

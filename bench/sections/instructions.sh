@@ -1,0 +1,1 @@
+section_instructions() { out 'todo'; }
