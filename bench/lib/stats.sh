@@ -39,9 +39,9 @@ num_ok() {
 		exit !r }'
 }
 
-# out LINE…: to the terminal and to this section's result file.
+# out WORD…: one line, to the terminal and to this section's result file.
 out() {
-	printf '%s\n' "$@" | tee -a "$RESULT"
+	printf '%s\n' "$*" | tee -a "$RESULT"
 }
 
 # goal TEXT MET [DETAIL]: MET is "met", "not met" or "n/a: why".

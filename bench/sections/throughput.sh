@@ -131,7 +131,8 @@ section_throughput() {
 	read -r f1k _ < <(summary "$W/tp-floor-1k")
 	read -r f1m _ < <(summary "$W/tp-floor-1m")
 	out "wrk -t1 -c10 -d${BENCH_SECONDS}s, keep-alive, $BENCH_ROUNDS rounds\
- interleaved; median (min–max); ratio = median / floor; MB/s of payload." ""
+ interleaved; median (min–max); ratio = median / floor; MB/s of payload."
+	out ""
 	out "| path | 1 KiB req/s | MB/s | ratio | 1 MiB req/s | MB/s | ratio |"
 	out "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 	for p in "${TP_PEERS[@]}"; do
