@@ -16,8 +16,11 @@ bench_user_setup() {
 		useradd -m -s /bin/bash "$BENCH_USER" >/dev/null 2>&1 ||
 		{ echo "bench: cannot create user $BENCH_USER" >&2; return 1; }
 	BENCH_HOME=$(getent passwd "$BENCH_USER" | cut -d: -f6)
-	BENCH_XDG=$(mktemp -d /tmp/wick-bench-xdg.XXXXXX)
-	chown "$BENCH_USER:" "$BENCH_XDG" && chmod 700 "$BENCH_XDG"
+	# Stable across runs: podman records its runtime paths in its
+	# database the first time and keeps using them.
+	BENCH_XDG=/tmp/wick-bench-xdg-$(id -u "$BENCH_USER")
+	mkdir -p "$BENCH_XDG" && chown "$BENCH_USER:" "$BENCH_XDG" &&
+		chmod 700 "$BENCH_XDG"
 }
 
 # user_prefix: sets USER_CMD to the words that run a command as the bench

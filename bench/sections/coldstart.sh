@@ -33,8 +33,10 @@ cs_activator() {
 		CS_CMD=("$WICK" run --network=none -l "$a" -- "$LIGHTTPD" -D
 			-f "$3") ;;
 	podman)
-		CS_CMD=(systemd-socket-activate -l "$a" podman
-			--cgroup-manager=cgroupfs --events-backend=file
+		# systemd-socket-activate clears the environment; podman
+		# needs its runtime directory back.
+		CS_CMD=(systemd-socket-activate -l "$a" -E XDG_RUNTIME_DIR
+			podman --cgroup-manager=cgroupfs --events-backend=file
 			--runtime=runc run --replace --name wick-bench-cs
 			--network=none $(podman_run_args) /usr/sbin/lighttpd -D
 			-f "$3") ;;
