@@ -39,8 +39,9 @@ tun_setup() {
 	TUN_MODE=$(stat -c %a /dev/net/tun)
 	if [ "$TUN_MODE" != 666 ]; then
 		chmod 666 /dev/net/tun
-		echo "bench: /dev/net/tun was $TUN_MODE; made 0666 for" \
-			"slirp4netns and pasta until the run ends" >&2
+		note "/dev/net/tun was mode $TUN_MODE; the bench made it 0666" \
+			"for slirp4netns and pasta (run as the bench user) and" \
+			"restored it when the section ended."
 		TUN_CHANGED=1
 	fi
 }

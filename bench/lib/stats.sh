@@ -48,3 +48,10 @@ out() {
 goal() {
 	out "- goal: $1 — **$2**${3:+ ($3)}"
 }
+
+# note TEXT: something the run did to the machine or that bears on every
+# table (printed now, and listed under the header of docs/benchmarks.md).
+note() {
+	echo "bench: $*" >&2
+	echo "- $*" >>"$B/bench/results/notes.md"
+}

@@ -88,7 +88,12 @@ section_storm() {
 	have systemd-socket-activate || ST_NA[ssa]="n/a: not installed"
 	wick_has activate || ST_NA[wick]="n/a: wick activate not built yet"
 	[ -x "$WICK_ECHO" ] || ST_NA[wick]="n/a: wick-echo not built yet"
-	[ "$(id -u)" -eq 0 ] && ST_MODES+=(udp-4m)
+	if [ "$(id -u)" -eq 0 ]; then
+		ST_MODES+=(udp-4m)
+		note "the storm's 4 MiB row set net.core.rmem_default to" \
+			"4194304 while its listener was created, and put back" \
+			"$(sysctl -n net.core.rmem_default) right after."
+	fi
 	for r in $(seq "$BENCH_ROUNDS"); do
 		for proto in "${ST_MODES[@]}"; do
 			for p in "${ST_PEERS[@]}"; do

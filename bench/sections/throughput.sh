@@ -21,7 +21,7 @@ tp_start_wick() {
 	wick_has run || { TP_NA[wick]="n/a: wick run not built yet"; return 1; }
 	start "$W/log/tp-wick.log" "$WICK" run --network=none \
 		-l "127.0.0.1:$1" -- "$LIGHTTPD" -D \
-		-f "$(lighttpd_conf tp-wick 1)"
+		-f "$(lighttpd_conf tp-wick "$1")"
 }
 
 tp_start_socat() {
