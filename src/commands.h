@@ -7,6 +7,11 @@
 #define EXIT_USAGE 2
 
 int cmd_activate(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_ps(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_stop(int argc, char **argv);
+int cmd_rm(int argc, char **argv);
 
 /* Prints the one-line error for an unknown option or a missing value,
  * after getopt_long (with opterr = 0) returned '?'. */

@@ -15,6 +15,11 @@ struct command {
 static const struct command commands[] = {
 	{"activate", cmd_activate,
 	 "listen, and start COMMAND on the first client"},
+	{"run", cmd_run, "run COMMAND in a rootless sandbox"},
+	{"ps", cmd_ps, "list sandboxes"},
+	{"exec", cmd_exec, "run a command inside a running sandbox"},
+	{"stop", cmd_stop, "stop a sandbox (SIGTERM, then SIGKILL)"},
+	{"rm", cmd_rm, "remove a sandbox's state (-f: stop it first)"},
 };
 
 static void usage(FILE *f)
