@@ -23,6 +23,32 @@ bench_user_setup() {
 		chmod 700 "$BENCH_XDG"
 }
 
+# A second user with no subordinate id range, for the cold-start row that
+# shows what newuidmap/newgidmap cost wick run. NOSUB_USER stays empty
+# when it cannot be had (not root).
+NOSUB_USER=
+nosub_user_setup() {
+	local u=wickbench-nosub
+	[ "$(id -u)" -eq 0 ] || return 1
+	id "$u" >/dev/null 2>&1 || useradd -m -s /bin/bash \
+		-K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$u" >/dev/null 2>&1 ||
+		return 1
+	grep -q "^$u:" /etc/subuid /etc/subgid 2>/dev/null && return 1
+	NOSUB_USER=$u
+	NOSUB_HOME=$(getent passwd "$u" | cut -d: -f6)
+	NOSUB_XDG=/tmp/wick-bench-xdg-$(id -u "$u")
+	mkdir -p "$NOSUB_XDG" && chown "$u:" "$NOSUB_XDG" &&
+		chmod 700 "$NOSUB_XDG"
+}
+
+# as_nosub CMD…: runs the shell function or command CMD with the bench
+# user swapped for NOSUB_USER (bash locals are seen by callees).
+as_nosub() {
+	local BENCH_USER=$NOSUB_USER BENCH_HOME=$NOSUB_HOME
+	local BENCH_XDG=$NOSUB_XDG
+	"$@"
+}
+
 # user_prefix: sets USER_CMD to the words that run a command as the bench
 # user with a small, fixed environment; setpriv and env exec, so a
 # background job's $! is the command's own pid.

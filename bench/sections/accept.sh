@@ -98,7 +98,20 @@ section_accept() {
 			"$(summary "$W/ac-tcpserver" | cut -d' ' -f1)"
 	done
 	out ""
+	ac_refusals
 	ac_goals
+}
+
+# wick refuses a connection when --max-connections instances run; with 4
+# clients that should never happen, so a refusal is worth a line.
+ac_refusals() {
+	local n
+	[ -f "$W/log/ac-wick.log" ] || return 0
+	n=$(grep -c 'refused connection' "$W/log/ac-wick.log")
+	[ "$n" -gt 0 ] || return 0
+	out "- wick refused $n connections with \"$(grep -m1 -o \
+'[0-9]* instances running.*' "$W/log/ac-wick.log")\", though no more\
+ than $AC_CLIENTS clients were connected at any time."
 }
 
 ac_goals() {

@@ -1,13 +1,16 @@
 # Section 2 — cold start: from the client's connect (or, for the bare row,
 # from the exec) to the first byte of lighttpd's answer, over N starts.
 
-CS_PEERS=(bare ssa wick_activate wick_run podman)
+CS_PEERS=(bare ssa wick_activate wick_run podman run_noseccomp run_nosub)
 declare -A CS_LABEL=(
 	[bare]="bare exec of lighttpd (floor)"
 	[ssa]="systemd-socket-activate + lighttpd"
 	[wick_activate]="wick activate + lighttpd"
 	[wick_run]="wick run --network=none -l + lighttpd"
 	[podman]="systemd-socket-activate + podman run --network=none"
+	[run_noseccomp]="diagnostic: wick run -l, no seccomp filter"
+	[run_nosub]="diagnostic: wick run -l, user without subordinate ids\
+ (no newuidmap/newgidmap)"
 )
 declare -A CS_NA CS_MED
 
@@ -16,7 +19,14 @@ cs_check() {
 		CS_NA[ssa]="n/a: systemd-socket-activate not installed"
 	wick_has activate ||
 		CS_NA[wick_activate]="n/a: wick activate not built yet"
-	wick_has run || CS_NA[wick_run]="n/a: wick run not built yet"
+	if ! wick_has run; then
+		CS_NA[wick_run]="n/a: wick run not built yet"
+		CS_NA[run_noseccomp]=${CS_NA[wick_run]}
+		CS_NA[run_nosub]=${CS_NA[wick_run]}
+	fi
+	[ -z "${CS_NA[run_nosub]:-}" ] && ! nosub_user_setup &&
+		CS_NA[run_nosub]="n/a: needs root to make a user without\
+ subordinate ids"
 	[ -z "$PODMAN_NA" ] || CS_NA[podman]=$PODMAN_NA
 	have systemd-socket-activate ||
 		CS_NA[podman]="n/a: systemd-socket-activate not installed"
@@ -29,9 +39,12 @@ cs_activator() {
 	ssa) CS_CMD=(systemd-socket-activate -l "$a" "$LIGHTTPD" -D -f "$3") ;;
 	wick_activate)
 		CS_CMD=("$WICK" activate -l "$a" -- "$LIGHTTPD" -D -f "$3") ;;
-	wick_run)
+	wick_run | run_nosub)
 		CS_CMD=("$WICK" run --network=none -l "$a" -- "$LIGHTTPD" -D
 			-f "$3") ;;
+	run_noseccomp)
+		CS_CMD=("$WICK" run --network=none --security-opt
+			seccomp=unconfined -l "$a" -- "$LIGHTTPD" -D -f "$3") ;;
 	podman)
 		# systemd-socket-activate clears the environment; podman
 		# needs its runtime directory back.
@@ -53,7 +66,11 @@ cs_once() {
 			--spawn "$LIGHTTPD" -D -f "$conf" 2>>"$W/log/cs-$p.log")
 	else
 		cs_activator "$p" "$port" "$conf"
-		start "$W/log/cs-$p-last.log" "${CS_CMD[@]}"
+		if [ "$p" = run_nosub ]; then
+			as_nosub start "$W/log/cs-$p-last.log" "${CS_CMD[@]}"
+		else
+			start "$W/log/cs-$p-last.log" "${CS_CMD[@]}"
+		fi
 		local pid=$PID
 		if wait_until 10 listening_tcp "$port"; then
 			v=$(as_user "$LOAD" ttfb 127.0.0.1 "$port" \
@@ -127,6 +144,7 @@ cs_goals() {
 		goal "wick run ≤ 1.5 × bare" \
 			"$(num_ok "$r" "<=" 1.5 && echo met || echo not met)" "$r ×"
 	fi
+	cs_where "$1"
 	r=$(ratio "$pm" "$w" 1)
 	if [ -n "${CS_NA[wick_run]:-}${CS_NA[podman]:-}" ]; then
 		goal "wick run ≥ 40 × faster than the podman path" \
@@ -135,4 +153,19 @@ cs_goals() {
 		goal "wick run ≥ 40 × faster than the podman path" \
 			"$(num_ok "$r" ">=" 40 && echo met || echo not met)" "$r ×"
 	fi
+}
+
+# cs_where FLOOR: when wick run misses its goal, what the diagnostic rows
+# say about where its time goes.
+cs_where() {
+	local w=${CS_MED[wick_run]:--} s=${CS_MED[run_noseccomp]:--}
+	local n=${CS_MED[run_nosub]:--}
+	num_ok "$(ratio "$w" "$1")" ">" 1.5 || return 0
+	out "- where wick run's time goes: median $(fnum "$w" 2) ms against\
+ $(fnum "$1" 2) ms bare; without the seccomp filter $(fnum "$s" 2) ms\
+ ($(fnum "$(awk -v a="$w" -v b="$s" 'BEGIN {print a - b}')" 2) ms for\
+ it); for a user whose ids are mapped without the setuid helpers\
+ newuidmap and newgidmap $(fnum "$n" 2) ms ($(fnum "$(awk -v a="$w" \
+-v b="$n" 'BEGIN {print a - b}')" 2) ms for the two helpers, run one\
+ after the other)."
 }

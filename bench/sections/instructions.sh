@@ -67,9 +67,10 @@ in_run_sandbox() {
 	mkdir -p "$dir" && chmod 777 "$dir"
 	as_user timeout 60 valgrind --tool=callgrind \
 		--callgrind-out-file="$dir/cg.%p" "$WICK" run --network=none \
-		-- true >"$W/log/in-run.log" 2>&1 ||
-		{ IN_NA[run]="n/a: failed under valgrind (see $W/log/in-run.log)"
-		return; }
+		-- true >"$W/log/in-run.log" 2>&1 || {
+		IN_NA[run]="n/a: failed under valgrind ($(in_unhandled))"
+		return
+	}
 	IN_IR[run]=$(in_total "$dir"/cg.*)
 }
 
@@ -120,4 +121,17 @@ in_pair() { # LABEL RUN
 	local w=${IN_NA[wick]:-$(in_fmt "${IN_IR[wick-$2]:-}")}
 	local s=${IN_NA[ssa]:-$(in_fmt "${IN_IR[ssa-$2]:-}")}
 	out "| $1 | $w | $s |"
+}
+
+# in_unhandled: why wick run failed under valgrind, from its log.
+in_unhandled() {
+	local n
+	n=$(grep -o 'unhandled amd64-linux syscall: [0-9]*' \
+		"$W/log/in-run.log" | awk '{print $NF}' | sort -un | paste -sd,)
+	if [ -n "$n" ]; then
+		echo "valgrind $(valgrind --version | sed 's/valgrind-//') does\
+ not know system calls $n"
+	else
+		echo "see $W/log/in-run.log"
+	fi
 }
