@@ -6,8 +6,8 @@ pkgs=(lighttpd socat wrk systemd ucspi-tcp slirp4netns passt podman runc
 	uidmap valgrind curl strace iproute2 procps util-linux)
 missing=()
 for p in "${pkgs[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
-		missing+=("$p")
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		grep -q 'ok installed' || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then

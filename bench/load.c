@@ -108,7 +108,7 @@ static int connect_retry(long long deadline)
 
 		if (fd < 0)
 			return fd;
-		if (connect(fd, (struct sockaddr *)&target, sizeof(target)) == 0)
+		if (!connect(fd, (struct sockaddr *)&target, sizeof(target)))
 			return fd;
 		int e = errno;
 		close(fd);

@@ -78,7 +78,8 @@ start() {
 }
 
 running() {
-	[ -d "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+	[ -d "/proc/$1" ] &&
+		! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
 }
 
 # descendants PID: every process below PID, deepest last.
@@ -119,7 +120,8 @@ bench_cleanup() {
 _ports_given=" "
 free_port() {
 	local p used
-	used=$(ss -Htuan 2>/dev/null | awk '{print $5}' | sed 's/.*://' | sort -u)
+	used=$(ss -Htuan 2>/dev/null | awk '{print $5}' | sed 's/.*://' |
+		sort -u)
 	for _ in $(seq 1000); do
 		p=$((20000 + RANDOM % 30000))
 		grep -qx "$p" <<<"$used" || [[ $_ports_given == *" $p "* ]] ||

@@ -39,9 +39,9 @@ tun_setup() {
 	TUN_MODE=$(stat -c %a /dev/net/tun)
 	if [ "$TUN_MODE" != 666 ]; then
 		chmod 666 /dev/net/tun
-		note "/dev/net/tun was mode $TUN_MODE; the bench made it 0666" \
-			"for slirp4netns and pasta (run as the bench user) and" \
-			"restored it when the section ended."
+		note "/dev/net/tun was mode $TUN_MODE; the bench made it" \
+			"0666 for slirp4netns and pasta (run as the bench" \
+			"user) and restored it when the section ended."
 		TUN_CHANGED=1
 	fi
 }

@@ -6,7 +6,8 @@ summary() {
 	sort -g "$1" | awk '{v[NR] = $1}
 		END {
 			if (NR == 0) { print "- - -"; exit }
-			m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+			h = int(NR / 2)
+			m = NR % 2 ? v[h + 1] : (v[h] + v[h + 1]) / 2
 			printf "%s %s %s\n", m, v[1], v[NR]
 		}'
 }
@@ -25,7 +26,8 @@ ratio() {
 	*-*) echo "-"; return ;;
 	esac
 	awk -v a="$1" -v b="$2" -v d="${3:-2}" \
-		'BEGIN { if (b == 0) print "-"; else printf "%.*f\n", d, a / b }'
+		'BEGIN { if (b == 0) print "-"
+			 else printf "%.*f\n", d, a / b }'
 }
 
 # num_ok A OP B: numeric comparison, OP one of <= >= < > ==.
@@ -37,6 +39,11 @@ num_ok() {
 		r = op == "<=" ? a <= b : op == ">=" ? a >= b : \
 		    op == "<" ? a < b : op == ">" ? a > b : a == b
 		exit !r }'
+}
+
+# met A OP B: "met" when the comparison holds, else "not met".
+met() {
+	if num_ok "$@"; then echo met; else echo "not met"; fi
 }
 
 # out WORD…: one line, to the terminal and to this section's result file.

@@ -12,32 +12,36 @@ declare -A AC_LABEL=(
 	[tcpserver]="tcpserver -R -H -l0"
 	[socat]="socat TCP-LISTEN,fork EXEC"
 )
-declare -A AC_NA AC_MED AC_PORT AC_PID
+declare -A AC_NA AC_MED AC_PORT
+SOCAT_OPTS=bind=127.0.0.1,fork,reuseaddr,backlog=1024
 
 ac_start() { # PEER PORT
 	local cat
 	cat=$(command -v cat)
 	case $1 in
 	wick)
-		wick_has activate ||
-			{ AC_NA[wick]="n/a: wick activate not built yet"; return 1; }
+		wick_has activate || {
+			AC_NA[wick]="n/a: wick activate not built yet"
+			return 1
+		}
 		start "$W/log/ac-wick.log" "$WICK" activate --accept --inetd \
 			-l "127.0.0.1:$2" -- "$cat" ;;
 	ssa)
-		have systemd-socket-activate || { AC_NA[ssa]="n/a: not installed"
-			return 1; }
+		have systemd-socket-activate ||
+			{ AC_NA[ssa]="n/a: not installed"; return 1; }
 		start "$W/log/ac-ssa.log" systemd-socket-activate --accept \
 			--inetd -l "127.0.0.1:$2" "$cat" ;;
 	tcpserver)
 		# -R -H: no ident or reverse DNS lookups, which would leave
 		# loopback; -c: room for the same concurrency as the others.
-		have tcpserver || { AC_NA[tcpserver]="n/a: ucspi-tcp not installed"
-			return 1; }
+		have tcpserver || {
+			AC_NA[tcpserver]="n/a: ucspi-tcp not installed"
+			return 1
+		}
 		start "$W/log/ac-tcpserver.log" tcpserver -R -H -l0 -c 64 \
 			127.0.0.1 "$2" "$cat" ;;
 	socat)
-		start "$W/log/ac-socat.log" socat \
-			"TCP-LISTEN:$2,bind=127.0.0.1,fork,reuseaddr,backlog=1024" \
+		start "$W/log/ac-socat.log" socat "TCP-LISTEN:$2,$SOCAT_OPTS" \
 			"EXEC:$cat" ;;
 	esac
 }
@@ -72,7 +76,6 @@ section_accept() {
 	for p in "${AC_PEERS[@]}"; do
 		AC_PORT[$p]=$(free_port)
 		ac_start "$p" "${AC_PORT[$p]}" || continue
-		AC_PID[$p]=$PID
 		wait_until 10 listening_tcp "${AC_PORT[$p]}" ||
 			AC_NA[$p]="n/a: not listening after 10 s"
 	done
@@ -90,7 +93,8 @@ section_accept() {
  clients, $BENCH_ROUNDS rounds interleaved; connections/s, median (min,\
  max); failed = connections not echoed in full, all rounds."
 	out ""
-	out "| activator | conn/s | min | max | × ssa | × tcpserver | failed |"
+	out "| activator | conn/s | min | max | × ssa | × tcpserver |" \
+		"failed |"
 	out "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 	touch "$W/ac-ssa" "$W/ac-tcpserver"
 	for p in "${AC_PEERS[@]}"; do
@@ -124,8 +128,9 @@ ac_where() {
 		      if ($2 == "cat" && $3 ~ /kernel/) k += p }
 		END { f = "- where the time goes (perf record -e cpu-clock -a"
 		      f = f " over one more wick round): the cat instances"
-		      f = f " %.0f %% of all CPU samples (dynamic loader %.0f %%,"
-		      f = f " kernel %.0f %%), wick %.1f %%, the client %.1f %%,"
+		      f = f " %.0f %% of all CPU samples (dynamic loader"
+		      f = f " %.0f %%, kernel %.0f %%), wick %.1f %%, the"
+		      f = f " client %.1f %%,"
 		      f = f " idle %.0f %%.\n"
 		      printf f, comm["cat"], ld, k, comm["wick"],
 		      comm["wick-load"], comm["swapper"] }' | tee -a "$RESULT"

@@ -135,14 +135,14 @@ cs_goals() {
 			"${CS_NA[wick_activate]:-${CS_NA[ssa]}}"
 	else
 		goal "wick activate ≤ 1.1 × systemd-socket-activate" \
-			"$(num_ok "$r" "<=" 1.1 && echo met || echo not met)" "$r ×"
+			"$(met "$r" "<=" 1.1)" "$r ×"
 	fi
 	r=$(ratio "$w" "$1")
 	if [ -n "${CS_NA[wick_run]:-}" ]; then
 		goal "wick run ≤ 1.5 × bare" "${CS_NA[wick_run]}"
 	else
 		goal "wick run ≤ 1.5 × bare" \
-			"$(num_ok "$r" "<=" 1.5 && echo met || echo not met)" "$r ×"
+			"$(met "$r" "<=" 1.5)" "$r ×"
 	fi
 	cs_where "$1"
 	r=$(ratio "$pm" "$w" 1)
@@ -151,7 +151,7 @@ cs_goals() {
 			"${CS_NA[wick_run]:-${CS_NA[podman]}}"
 	else
 		goal "wick run ≥ 40 × faster than the podman path" \
-			"$(num_ok "$r" ">=" 40 && echo met || echo not met)" "$r ×"
+			"$(met "$r" ">=" 40)" "$r ×"
 	fi
 }
 

@@ -8,7 +8,8 @@ declare -A ID_LABEL=(
 	[wick]="wick activate, idle"
 	[ssa]="systemd-socket-activate, idle"
 	[tcpserver]="tcpserver, idle"
-	[wick_run]="wick run --network=none -l: wick's processes around lighttpd"
+	[wick_run]="wick run --network=none -l: wick's processes around\
+ lighttpd"
 	[podman]="systemd-socket-activate + podman run --network=none:\
  podman, conmon and pause process around lighttpd"
 )
@@ -70,8 +71,8 @@ id_start() { # PEER PORT
 			-E XDG_RUNTIME_DIR \
 			podman --cgroup-manager=cgroupfs --events-backend=file \
 			--runtime=runc run --replace --name wick-bench-idle \
-			--network=none $(podman_run_args) /usr/sbin/lighttpd -D \
-			-f "$conf" ;;
+			--network=none $(podman_run_args) /usr/sbin/lighttpd \
+			-D -f "$conf" ;;
 	esac
 }
 
@@ -120,7 +121,8 @@ id_table() { # NAME_OF_BEFORE NAME_OF_AFTER
 	out "No goal is set for this section; it shows the cost, next to the\
  peers."
 	out ""
-	out "| what | RSS MB | PSS MB | wake-ups in ${ID_SECONDS} s | processes |"
+	out "| what | RSS MB | PSS MB | wake-ups in ${ID_SECONDS} s |" \
+		"processes |"
 	out "| --- | ---: | ---: | ---: | ---: |"
 	for p in "${ID_PEERS[@]}"; do
 		if [ -n "${ID_NA[$p]:-}" ]; then

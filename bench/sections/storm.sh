@@ -40,7 +40,8 @@ st_once() { # PEER MODE ROUND
 	[ "$mode" = udp-4m ] && st_bigbuf
 	case $p in
 	wick) start "$W/log/st-$p.log" "$WICK" activate "${flag[@]}" \
-		-l "127.0.0.1:$port" -- sh -c "$ST_WRAP" "$count" "$WICK_ECHO" ;;
+		-l "127.0.0.1:$port" -- sh -c "$ST_WRAP" "$count" \
+		"$WICK_ECHO" ;;
 	ssa) [ "$proto" = udp ] && flag=(--datagram)
 		start "$W/log/st-$p.log" systemd-socket-activate "${flag[@]}" \
 		-l "127.0.0.1:$port" sh -c "$ST_WRAP" "$count" "$WICK_ECHO" ;;
@@ -62,7 +63,8 @@ st_once() { # PEER MODE ROUND
 st_row() { # PEER MODE
 	local p=$1 mode=$2 f=$W/st-$1-$2 rows worst_a starts ms drops
 	if [ -n "${ST_NA[$p]:-}" ]; then
-		out "| ${ST_LABEL[$p]} | ${ST_MODE[$mode]} | ${ST_NA[$p]} | | | |"
+		out "| ${ST_LABEL[$p]} | ${ST_MODE[$mode]} | ${ST_NA[$p]} |" \
+			"| | |"
 		return
 	fi
 	[ -f "$f" ] || return 0
@@ -72,9 +74,9 @@ st_row() { # PEER MODE
 	drops=$(awk '$4 > m {m = $4} END {print m + 0}' "$f")
 	awk '{print $3}' "$f" | grep -v -- - >"$W/st-ms" || true
 	read -r ms lo hi < <(summary "$W/st-ms")
-	out "| ${ST_LABEL[$p]} | ${ST_MODE[$mode]} | $worst_a of $ST_CLIENTS |" \
-		"$starts | $(fnum "$ms" 1) ($(fnum "$lo" 1)–$(fnum "$hi" 1)) |" \
-		"$drops |"
+	out "| ${ST_LABEL[$p]} | ${ST_MODE[$mode]} |" \
+		"$worst_a of $ST_CLIENTS | $starts |" \
+		"$(fnum "$ms" 1) ($(fnum "$lo" 1)–$(fnum "$hi" 1)) | $drops |"
 	if [ "$worst_a" != "$ST_CLIENTS" ] || [ "$starts" != 1 ] ||
 		[ "$rows" -ne "$BENCH_ROUNDS" ]; then
 		ST_BAD[$p]+="${ST_MODE[$mode]}: $worst_a answered, starts"
@@ -97,7 +99,8 @@ section_storm() {
 	for r in $(seq "$BENCH_ROUNDS"); do
 		for proto in "${ST_MODES[@]}"; do
 			for p in "${ST_PEERS[@]}"; do
-				[ -n "${ST_NA[$p]:-}" ] || st_once "$p" "$proto" "$r"
+				[ -n "${ST_NA[$p]:-}" ] ||
+					st_once "$p" "$proto" "$r"
 			done
 		done
 	done

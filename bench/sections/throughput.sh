@@ -34,7 +34,8 @@ tp_start_socat() {
 # 127.0.0.1:PORT on the host to port 8080 inside it.
 tp_start_slirp4netns() {
 	local sock=$W/var/slirp.sock req
-	have slirp4netns || { TP_NA[slirp4netns]="n/a: not installed"; return 1; }
+	have slirp4netns ||
+		{ TP_NA[slirp4netns]="n/a: not installed"; return 1; }
 	start "$W/log/tp-slirp-server.log" unshare --user --map-root-user \
 		--net -- "$LIGHTTPD" -D -f "$(lighttpd_conf tp-ns 8080 0.0.0.0)"
 	local ns=$PID
@@ -46,7 +47,8 @@ tp_start_slirp4netns() {
 		--disable-host-loopback --api-socket "$sock" "$ns" tap0
 	wait_until 5 test -S "$sock" || return 1
 	req='{"execute": "add_hostfwd", "arguments": {"proto": "tcp",'
-	req+=' "host_addr": "127.0.0.1", "host_port": '$1', "guest_port": 8080}}'
+	req+=' "host_addr": "127.0.0.1", "host_port": '$1','
+	req+=' "guest_port": 8080}}'
 	echo "$req" | as_user socat -t 2 - "UNIX-CONNECT:$sock" |
 		grep -q '"return"'
 }
@@ -77,9 +79,9 @@ tp_setup() {
 		TP_PORT[$p]=$(free_port)
 		[ -n "${TP_NA[$p]:-}" ] && continue
 		if ! "tp_start_$p" "${TP_PORT[$p]}"; then
-			: "${TP_NA[$p]:=n/a: did not start (see $W/log/tp-$p.log)}"
+			: "${TP_NA[$p]:=n/a: did not start (its log: $W/log)}"
 		elif ! wait_until 20 tp_ready "${TP_PORT[$p]}"; then
-			TP_NA[$p]="n/a: no answer on port ${TP_PORT[$p]} after 20 s"
+			TP_NA[$p]="n/a: no answer on its port after 20 s"
 		fi
 	done
 }
@@ -101,9 +103,11 @@ tp_row() { # PEER FLOOR1K FLOOR1M
 	read -r m mmin mmax < <(summary "$W/tp-$p-1m")
 	kmb=$(awk -v r="$k" 'BEGIN {print r * 1024 / 1e6}')
 	mmb=$(awk -v r="$m" 'BEGIN {print r * 1048576 / 1e6}')
-	out "| ${TP_LABEL[$p]} | $(fnum "$k" 0) ($(fnum "$kmin" 0)–$(fnum \
-"$kmax" 0)) | $(fnum "$kmb" 1) | $(ratio "$k" "$2") | $(fnum "$m" 0) \
-($(fnum "$mmin" 0)–$(fnum "$mmax" 0)) | $(fnum "$mmb" 0) | $(ratio "$m" "$3") |"
+	out "| ${TP_LABEL[$p]} |" \
+		"$(fnum "$k" 0) ($(fnum "$kmin" 0)–$(fnum "$kmax" 0)) |" \
+		"$(fnum "$kmb" 1) | $(ratio "$k" "$2") |" \
+		"$(fnum "$m" 0) ($(fnum "$mmin" 0)–$(fnum "$mmax" 0)) |" \
+		"$(fnum "$mmb" 0) | $(ratio "$m" "$3") |"
 	TP_RATIO_1K[$p]=$(ratio "$k" "$2" 3)
 	TP_RATIO_1M[$p]=$(ratio "$m" "$3" 3)
 }
