@@ -149,7 +149,8 @@ static int notify_send(int fd, const struct notify_target *t,
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(struct ucred))];
 	} control;
-	struct iovec iov = {.iov_base = (void *)state, .iov_len = strlen(state)};
+	struct iovec iov = {.iov_base = (void *)state,
+			     .iov_len = strlen(state)};
 	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
 	int unix_dgram = t->addr.sa.sa_family == AF_UNIX;
 

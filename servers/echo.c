@@ -46,11 +46,16 @@ struct echo {
 
 static char dgram_buf[1 << 18];
 
-static int watch(struct echo *e, struct endpoint *p, uint32_t events, int op)
+/* Makes epoll watch P for EVENTS; 0 takes it out of the set entirely,
+ * since epoll reports errors even for an empty mask and a datagram
+ * socket's pending ICMP error would then wake us in a loop. */
+static int watch(struct echo *e, struct endpoint *p, uint32_t events)
 {
 	struct epoll_event ev = {.events = events, .data.ptr = p};
+	int op = !events ? EPOLL_CTL_DEL
+		 : !p->events ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
 
-	if (op == EPOLL_CTL_MOD && p->events == events)
+	if (p->events == events)
 		return 0;
 	if (epoll_ctl(e->epoll_fd, op, p->fd, &ev) < 0)
 		return -errno;
@@ -69,9 +74,9 @@ static void arm_passed(struct echo *e)
 		struct endpoint *p = &e->passed[i];
 		bool on = budget && (p->kind == DATAGRAM || room);
 
-		/* MOD only fails for an fd that is no longer registered,
-		 * which cannot happen to the passed sockets. */
-		(void)watch(e, p, on ? EPOLLIN : 0, EPOLL_CTL_MOD);
+		/* Fails only without memory for a new entry; the socket
+		 * then waits for the next change, its clients queued. */
+		(void)watch(e, p, on ? EPOLLIN : 0);
 	}
 }
 
@@ -83,7 +88,10 @@ static void take_one(struct echo *e)
 
 static void conn_close(struct echo *e, struct endpoint *c)
 {
-	close(c->fd); /* also leaves the epoll set: no dup of it exists */
+	/* Removed by hand: an accept-mode connection may have a duplicate
+	 * in the activator, which would keep it in the set after close. */
+	(void)watch(e, c, 0);
+	close(c->fd);
 	free(c->buf);
 	free(c);
 	e->n_conns--;
@@ -105,7 +113,7 @@ static int conn_add(struct echo *e, int fd)
 	}
 	c->kind = CONN;
 	c->fd = fd;
-	r = watch(e, c, EPOLLIN, EPOLL_CTL_ADD);
+	r = watch(e, c, EPOLLIN);
 	if (r < 0) {
 		free(c->buf);
 		free(c);
@@ -129,18 +137,19 @@ static void conn_output(struct echo *e, struct endpoint *c)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN) {
-			if (watch(e, c, EPOLLOUT, EPOLL_CTL_MOD) < 0)
+			if (watch(e, c, EPOLLOUT) < 0)
 				conn_close(e, c);
 			return;
 		}
 		if (n < 0) {
-			conn_close(e, c); /* reset or gone: nothing to echo to */
+			/* Reset or gone: nothing left to echo to. */
+			conn_close(e, c);
 			return;
 		}
 		c->off += (size_t)n;
 	}
 	c->len = c->off = 0;
-	if (watch(e, c, EPOLLIN, EPOLL_CTL_MOD) < 0)
+	if (watch(e, c, EPOLLIN) < 0)
 		conn_close(e, c);
 }
 
@@ -327,7 +336,7 @@ static int adopt(struct echo *e, int fd)
 	p = &e->passed[e->n_passed];
 	p->kind = type == SOCK_DGRAM ? DATAGRAM : LISTENER;
 	p->fd = fd;
-	r = watch(e, p, EPOLLIN, EPOLL_CTL_ADD);
+	r = watch(e, p, EPOLLIN);
 	if (r < 0)
 		return r;
 	e->n_passed++;
@@ -437,15 +446,27 @@ static int parse_options(int argc, char **argv, struct echo *e)
 /* The passed sockets, or -1 after saying why there are none. */
 static int passed_sockets(void)
 {
+	/* Copies: wick_listen_fds(1) removes the variables. */
+	char *fds = getenv("LISTEN_FDS") ? strdup(getenv("LISTEN_FDS")) : NULL;
+	char *pid = getenv("LISTEN_PID") ? strdup(getenv("LISTEN_PID")) : NULL;
 	bool have_fds = getenv("LISTEN_FDS") != NULL;
 	int n = wick_listen_fds(1);
 
+	if (n == -EBADF)
+		fprintf(stderr, "wick-echo: LISTEN_FDS=%s promises fds that "
+			"are not open (is something between the activator "
+			"and wick-echo closing them?)\n", fds ? fds : "");
+	else if (n < 0)
+		fprintf(stderr, "wick-echo: LISTEN_FDS='%s' LISTEN_PID='%s': "
+			"%s (expected a socket count of 1 or more and a pid)\n",
+			fds ? fds : "", pid ? pid : "", strerror(-n));
+	free(fds);
+	free(pid);
 	if (n > 0)
 		return n;
 	if (n < 0)
-		fprintf(stderr, "wick-echo: cannot use the passed sockets: %s "
-			"(check LISTEN_FDS and LISTEN_PID)\n", strerror(-n));
-	else if (!have_fds)
+		return -1;
+	if (!have_fds)
 		fprintf(stderr, "wick-echo: no sockets passed (LISTEN_FDS "
 			"unset); run it under 'wick activate'\n");
 	else
@@ -472,15 +493,17 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	r = adopt_all(&e, n);
-	if (r <= 0) {
-		fprintf(stderr, "wick-echo: %s\n", r < 0 ? strerror(-r) :
-			"none of the passed fds is a socket it can serve");
-		return 1;
+	if (r == 0) {
+		fprintf(stderr, "wick-echo: none of the passed fds is a socket "
+			"it can serve\n");
+		r = -ENOTSOCK;
+	} else if (r > 0) {
+		r = serve(&e);
 	}
-	r = serve(&e);
-	if (r < 0) {
+	if (r < 0 && r != -ENOTSOCK)
 		fprintf(stderr, "wick-echo: %s\n", strerror(-r));
-		return 1;
-	}
-	return 0;
+	/* Connections still open after an error are closed by exit. */
+	free(e.passed);
+	close(e.epoll_fd);
+	return r < 0 ? 1 : 0;
 }

@@ -189,6 +189,25 @@ static void setup_sys(const struct sandbox *s, int sys)
 	}
 }
 
+/* Parts of /proc that reach past the sandbox (kernel tunables, the
+ * SysRq trigger, interrupt and bus settings) become read-only. */
+static void protect_proc(void)
+{
+	static const char *const paths[] = {"sys", "sysrq-trigger", "irq",
+					    "bus"};
+	char path[64];
+	int fd;
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		snprintf(path, sizeof(path), NEWROOT "/proc/%s", paths[i]);
+		if (access(path, F_OK) < 0)
+			continue; /* not built into this kernel */
+		fd = grab(path, true);
+		attach(fd, path);
+		make_ro(path);
+	}
+}
+
 static void setup_volumes(const struct sandbox *s, const struct sources *src)
 {
 	char path[4096];
@@ -233,6 +252,7 @@ void mounts_setup(const struct sandbox *s)
 
 	mount_point(NEWROOT "/proc", true);
 	mount_fs("proc", NEWROOT "/proc", nsd | MS_NOEXEC, NULL);
+	protect_proc();
 	mount_point(NEWROOT "/dev", true);
 	setup_dev(&src);
 	mount_point(NEWROOT "/tmp", true);
@@ -245,6 +265,8 @@ void mounts_setup(const struct sandbox *s)
 	if (src.notify >= 0) {
 		mount_point(NEWROOT SANDBOX_NOTIFY_DIR, true);
 		attach(src.notify, NEWROOT SANDBOX_NOTIFY_DIR);
+		/* Sending to a socket needs no write access to its mount. */
+		make_ro(NEWROOT SANDBOX_NOTIFY_DIR);
 	}
 	setup_volumes(s, &src);
 	pivot();

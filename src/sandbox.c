@@ -34,6 +34,9 @@ struct clone3_args {
 };
 
 static void report(int err, const char *format, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void report(int err, const char *format, va_list ap)
 {
 	struct sandbox_error e = {.err = err};
 	ssize_t n;

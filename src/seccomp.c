@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <seccomp.h>
 #include <stddef.h>
+#include <sys/ioctl.h>
 
 #include "seccomp.h"
 
@@ -79,6 +80,21 @@ static int deny_new_userns(scmp_filter_ctx ctx)
 	return r;
 }
 
+/* TIOCSTI pushes input into a terminal, and TIOCLINUX can copy from the
+ * console: either would let the server type into a shell outside. */
+static int deny_terminal_input(scmp_filter_ctx ctx)
+{
+	const unsigned long reqs[] = {TIOCSTI, TIOCLINUX};
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < 2; i++)
+		r = lib.rule_add(ctx, SCMP_ACT_ERRNO(EPERM),
+				 lib.resolve("ioctl"), 1,
+				 SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffU,
+					 reqs[i]));
+	return r;
+}
+
 int filter_build(void **filter)
 {
 	scmp_filter_ctx ctx;
@@ -103,6 +119,8 @@ int filter_build(void **filter)
 	}
 	if (r == 0)
 		r = deny_new_userns(ctx);
+	if (r == 0)
+		r = deny_terminal_input(ctx);
 	if (r < 0) {
 		lib.release(ctx);
 		return r;

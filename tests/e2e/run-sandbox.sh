@@ -19,11 +19,13 @@ expect_eq "only lo in --network=none" "$out" "lo"
 port=$(free_port)
 bg "$T/host-listener.log" socat TCP-LISTEN:"$port",bind=127.0.0.1,reuseaddr,fork SYSTEM:'echo host'
 wait_until 5 is_listening tcp "$port" || diag "host listener did not start"
-host=$(echo x | socat -t1 - TCP:127.0.0.1:"$port" 2>&1)
+# Read-only clients: a server that closes with unread input would reset
+# the connection and lose its answer.
+host=$(socat -u TCP:127.0.0.1:"$port" - 2>&1)
 expect_eq "the host listener answers on the host" "$host" "host"
-out=$(inside sh -c "echo x | socat -t1 - TCP:127.0.0.1:$port 2>&1; echo rc=\$?")
+out=$(inside sh -c "socat -u TCP:127.0.0.1:$port - 2>&1; echo rc=\$?")
 expect_match "the host's 127.0.0.1:$port is unreachable inside" "$out" "*Connection refused*rc=1"
-out=$(inside --network=host sh -c "echo x | socat -t1 - TCP:127.0.0.1:$port")
+out=$(inside --network=host sh -c "socat -u TCP:127.0.0.1:$port -")
 expect_eq "--network=host reaches it" "$out" "host"
 
 out=$(inside sh -c 'getent hosts localhost.wick-test.example debian.org; echo rc=$?')
@@ -48,6 +50,16 @@ expect_match "the filter refuses new user namespaces" "$out" "*Operation not per
 out=$(inside --cap-add SYS_ADMIN sh -c 'mount -t tmpfs x /mnt 2>&1; echo rc=$?')
 expect_match "the filter refuses mount even with --cap-add SYS_ADMIN" \
 	"$out" "*rc=32"
+
+if command -v script >/dev/null; then
+	out=$(script -qc "$WICK run -v $PB:/run/pb:ro /run/pb/probe tiocsti" /dev/null | tr -d '\r')
+	expect_eq "the filter refuses to push input into the terminal" "$out" \
+		"tiocsti: Operation not permitted"
+else
+	skip "the filter refuses to push input into the terminal" "no script(1)"
+fi
+out=$(inside sh -c 'echo 1 > /proc/sys/kernel/domainname 2>&1; echo rc=$?')
+expect_match "/proc/sys is read-only" "$out" "*Read-only*rc=2"
 
 out=$(inside sh -c 'ls /proc/self/fd' 9>/dev/null 7</dev/null)
 expect_eq "only stdio (and ls's own dir fd) open inside" "$(echo $out)" "0 1 2 3"

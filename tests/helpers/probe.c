@@ -1,7 +1,8 @@
 /* probe.c — a test server for the sandbox tests: prints what it sees of
  * itself (pid, LISTEN_* variables, open fds, socket inodes), optionally
  * sends READY=1 to NOTIFY_SOCKET, then answers every passed socket with
- * the peer's address ("peer=ADDR:PORT DATA") until SIGTERM. */
+ * the peer's address ("peer=ADDR:PORT DATA") until SIGTERM.
+ * "probe tiocsti" tries to push a byte into the terminal on stdin. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <stddef.h>
@@ -127,11 +129,21 @@ static void serve(int fd)
 	close(c);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
 	int n = 0;
 	struct pollfd p[16];
+
+	if (argc > 1 && !strcmp(argv[1], "tiocsti")) {
+		char c = ' ';
+
+		if (ioctl(0, TIOCSTI, &c) < 0)
+			printf("tiocsti: %s\n", strerror(errno));
+		else
+			printf("tiocsti: done\n");
+		return 0;
+	}
 
 	signal(SIGTERM, on_term);
 	if (fds && pid && atoi(pid) == getpid())

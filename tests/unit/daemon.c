@@ -161,7 +161,8 @@ static int run_case(const struct env_case *c, char *out, size_t size)
 		_exit(fclose(f) == 0 ? 0 : 2);
 	}
 	close(p[1]);
-	while (len + 1 < size && (n = read(p[0], out + len, size - len - 1)) > 0)
+	while (len + 1 < size &&
+	       (n = read(p[0], out + len, size - len - 1)) > 0)
 		len += (size_t)n;
 	out[len] = '\0';
 	close(p[0]);
