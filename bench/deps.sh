@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Installs the peers `make bench` compares wick with, as Debian packages,
-# when run as root; otherwise names what is missing (those rows say n/a).
+# Installs what `make bench` needs, as Debian packages, when run as root:
+# the build's own headers and the peers wick is compared with; otherwise
+# names what is missing (those rows say n/a).
 set -u
-pkgs=(lighttpd socat wrk systemd ucspi-tcp slirp4netns passt podman runc
-	uidmap valgrind curl strace iproute2 procps util-linux)
+pkgs=(libseccomp-dev libc6-dev lighttpd socat wrk systemd ucspi-tcp
+	slirp4netns passt podman runc uidmap valgrind linux-perf curl
+	iproute2 procps util-linux passwd)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
