@@ -30,6 +30,16 @@ ratio() {
 			 else printf "%.*f\n", d, a / b }'
 }
 
+# paired_ratio FILE_A FILE_B [DECIMALS]: the median over rounds of
+# A[i] / B[i], line i of each file being the same round. Slow drifts of a
+# shared machine hit both sides of a pair alike and cancel out.
+paired_ratio() {
+	[ -s "$1" ] && [ -s "$2" ] || { echo "-"; return; }
+	paste "$1" "$2" | awk '$2 > 0 {print $1 / $2}' >"$1.ratio"
+	awk -v d="${3:-2}" '{printf "%.*f\n", d, $1}' \
+		<<<"$(summary "$1.ratio" | cut -d' ' -f1)"
+}
+
 # num_ok A OP B: numeric comparison, OP one of <= >= < > ==.
 num_ok() {
 	case "$1$3" in

@@ -93,7 +93,12 @@ tp_wrk() {
 		awk '/^Requests\/sec:/ {print $2}'
 }
 
-tp_row() { # PEER FLOOR1K FLOOR1M
+# tp_ratio PEER SIZE DECIMALS: against the floor, pairing rounds.
+tp_ratio() {
+	paired_ratio "$W/tp-$1-$2" "$W/tp-floor-$2" "$3"
+}
+
+tp_row() { # PEER
 	local p=$1 k m kmb mmb
 	if [ -n "${TP_NA[$p]:-}" ]; then
 		out "| ${TP_LABEL[$p]} | ${TP_NA[$p]} | | | | |"
@@ -105,11 +110,11 @@ tp_row() { # PEER FLOOR1K FLOOR1M
 	mmb=$(awk -v r="$m" 'BEGIN {print r * 1048576 / 1e6}')
 	out "| ${TP_LABEL[$p]} |" \
 		"$(fnum "$k" 0) ($(fnum "$kmin" 0)–$(fnum "$kmax" 0)) |" \
-		"$(fnum "$kmb" 1) | $(ratio "$k" "$2") |" \
+		"$(fnum "$kmb" 1) | $(tp_ratio "$p" 1k 2) |" \
 		"$(fnum "$m" 0) ($(fnum "$mmin" 0)–$(fnum "$mmax" 0)) |" \
-		"$(fnum "$mmb" 0) | $(ratio "$m" "$3") |"
-	TP_RATIO_1K[$p]=$(ratio "$k" "$2" 3)
-	TP_RATIO_1M[$p]=$(ratio "$m" "$3" 3)
+		"$(fnum "$mmb" 0) | $(tp_ratio "$p" 1m 2) |"
+	TP_RATIO_1K[$p]=$(tp_ratio "$p" 1k 3)
+	TP_RATIO_1M[$p]=$(tp_ratio "$p" 1m 3)
 }
 
 section_throughput() {
@@ -132,15 +137,14 @@ section_throughput() {
 		>/dev/null 2>&1
 	bench_cleanup
 	tun_restore
-	read -r f1k _ < <(summary "$W/tp-floor-1k")
-	read -r f1m _ < <(summary "$W/tp-floor-1m")
 	out "wrk -t1 -c10 -d${BENCH_SECONDS}s, keep-alive, $BENCH_ROUNDS rounds\
- interleaved; median (min–max); ratio = median / floor; MB/s of payload."
+ interleaved; median (min–max); ratio = median over rounds of row / floor\
+ in the same round; MB/s of payload."
 	out ""
 	out "| path | 1 KiB req/s | MB/s | ratio | 1 MiB req/s | MB/s | ratio |"
 	out "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 	for p in "${TP_PEERS[@]}"; do
-		tp_row "$p" "$f1k" "$f1m"
+		tp_row "$p"
 	done
 	out ""
 	tp_goal
