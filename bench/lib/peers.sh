@@ -94,10 +94,13 @@ podman_run_args() {
 	echo --rm -v "$W:$W:ro" "$PODMAN_IMAGE"
 }
 
-# Ends podman's pause process (it keeps the user namespace alive between
+# Removes the bench's containers should a run have been cut short, then
+# ends podman's pause process (it keeps the user namespace alive between
 # runs), by the pid it recorded.
 podman_cleanup() {
 	local f=${BENCH_XDG:-/nonexistent}/libpod/tmp/pause.pid
+	[ -z "${PODMAN_NA-x}" ] && podman_ rm -f -t 1 wick-bench-tp \
+		wick-bench-cs wick-bench-idle >/dev/null 2>&1
 	[ -f "$f" ] && kill -TERM "$(cat "$f")" 2>/dev/null
 	return 0
 }
