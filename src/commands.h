@@ -7,5 +7,7 @@
 #define EXIT_USAGE 2
 
 int cmd_activate(int argc, char **argv);
+int cmd_cat(int argc, char **argv);
+int cmd_generate(int argc, char **argv);
 
 #endif

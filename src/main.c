@@ -13,6 +13,9 @@ struct command {
 static const struct command commands[] = {
 	{"activate", cmd_activate,
 	 "listen, and start COMMAND on the first client"},
+	{"cat", cmd_cat, "show a unit file and its drop-ins as wick reads them"},
+	{"generate", cmd_generate,
+	 "print systemd units (or Quadlet) for a `wick run -l` line"},
 };
 
 static void usage(FILE *f)
