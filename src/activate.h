@@ -20,6 +20,7 @@ struct activation {
 	unsigned trigger_burst;      /* starts per interval; 20 */
 	uint64_t trigger_interval_us; /* 2 s */
 	char **argv;   /* service command */
+	char *path;    /* argv[0] resolved (spawn_resolve); unused by exec */
 	char **setenv; /* extra "VAR=VALUE" entries, NULL-terminated */
 	/* Runs in the child once fds and environment are in place and
 	 * returns only on failure (-errno). NULL: execvp(argv). */

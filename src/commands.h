@@ -10,4 +10,8 @@ int cmd_activate(int argc, char **argv);
 int cmd_cat(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
 
+/* Prints the one-line error for an unknown option or a missing value,
+ * after getopt_long (with opterr = 0) returned '?'. */
+int command_bad_option(const char *cmd, char **argv, int optopt_);
+
 #endif

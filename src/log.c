@@ -8,6 +8,9 @@
 int log_level = 1;
 
 static void log_line(const char *format, va_list ap)
+	__attribute__((format(printf, 1, 0)));
+
+static void log_line(const char *format, va_list ap)
 {
 	int saved = errno;
 	char line[1024];

@@ -1,6 +1,8 @@
 /* main.c — `wick COMMAND …`: picks the command and hands over argv. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 
@@ -27,8 +29,19 @@ static void usage(FILE *f)
 	fprintf(f, "\n'wick COMMAND --help' describes each one.\n");
 }
 
+/* A closed stdin, stdout or stderr would hand its number to the first
+ * socket, and a service would then find a listener on its stdio. */
+static void ensure_stdio(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 &&
+		    open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+			_exit(1);
+}
+
 int main(int argc, char **argv)
 {
+	ensure_stdio();
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

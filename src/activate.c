@@ -1,0 +1,543 @@
+/* activate.c — the activation engine: sleeps on the listeners, starts the
+ * service on the first trigger, supervises it and re-arms. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "activate.h"
+#include "log.h"
+#include "spawn.h"
+
+#define TAG_SIGNAL UINT32_MAX
+#define TAG_TIMER (UINT32_MAX - 1)
+#define STOP_TIMEOUT_S 10
+#define BACKOFF_MAX_S 60
+
+struct engine {
+	struct activation *a;
+	struct spawn_env env;
+	char *path;        /* resolved service executable */
+	char *names;       /* LISTEN_FDNAMES value, or NULL */
+	int *fds;          /* listener fds in order */
+	sigset_t oldmask;  /* restored in children */
+	int epfd, sigfd, timerfd;
+	bool armed;
+	bool backing_off;
+	bool stopping;
+	pid_t main_pid;    /* Accept=no */
+	pid_t *instances;  /* Accept=yes */
+	size_t n_instances;
+	uint64_t window_start;
+	unsigned window_starts;
+	unsigned backoff_s;
+};
+
+void activation_default(struct activation *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->max_connections = 64;
+	a->trigger_burst = 20;
+	a->trigger_interval_us = 2000000;
+}
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static const char *listener_text(const struct listener *l, char *buf,
+				 size_t size)
+{
+	address_format(&l->addr, buf, size);
+	return buf;
+}
+
+static int arm(struct engine *e, bool on)
+{
+	struct epoll_event ev = {.events = EPOLLIN};
+
+	if (e->armed == on)
+		return 0;
+	for (size_t i = 0; i < e->a->n_listeners; i++) {
+		ev.data.u32 = (uint32_t)i;
+		if (epoll_ctl(e->epfd, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL,
+			      e->fds[i], &ev) < 0)
+			return -errno;
+	}
+	e->armed = on;
+	return 0;
+}
+
+static void set_timer(struct engine *e, uint64_t ms)
+{
+	struct itimerspec its = {
+		.it_value = {.tv_sec = (time_t)(ms / 1000),
+			     .tv_nsec = (long)(ms % 1000) * 1000000},
+	};
+
+	(void)timerfd_settime(e->timerfd, 0, &its, NULL); /* cannot fail */
+}
+
+/* The first listener that still has a client or datagram waiting. */
+static int pending_trigger(const struct engine *e)
+{
+	for (size_t i = 0; i < e->a->n_listeners; i++) {
+		struct pollfd p = {.fd = e->fds[i], .events = POLLIN};
+
+		if (poll(&p, 1, 0) == 1 && (p.revents & POLLIN))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* systemd's trigger limit, except that wick pauses instead of failing
+ * the socket for good. Returns true when a start is allowed now. */
+static bool trigger_allowed(struct engine *e, size_t trigger)
+{
+	const struct activation *a = e->a;
+	uint64_t now = now_us();
+	char where[ADDRESS_TEXT_MAX];
+
+	if (now - e->window_start > a->trigger_interval_us) {
+		if (now - e->window_start > 4 * a->trigger_interval_us)
+			e->backoff_s = 0;
+		e->window_start = now;
+		e->window_starts = 0;
+	}
+	if (++e->window_starts <= a->trigger_burst)
+		return true;
+
+	e->backoff_s = e->backoff_s ? e->backoff_s * 2 : 1;
+	if (e->backoff_s > BACKOFF_MAX_S)
+		e->backoff_s = BACKOFF_MAX_S;
+	log_error("trigger limit: %u starts within %.1fs and %s still has a "
+		  "client waiting; pausing %us (does the service accept on "
+		  "its sockets?)",
+		  a->trigger_burst, (double)a->trigger_interval_us / 1e6,
+		  listener_text(&a->listeners[trigger], where, sizeof(where)),
+		  e->backoff_s);
+	(void)arm(e, false); /* DEL of registered fds does not fail */
+	e->backing_off = true;
+	set_timer(e, (uint64_t)e->backoff_s * 1000);
+	return false;
+}
+
+static void log_start(const struct engine *e, pid_t pid, const char *why)
+{
+	log_info("started %s as pid %d (%s)", e->a->argv[0], (int)pid, why);
+}
+
+static void start_main(struct engine *e, int trigger)
+{
+	struct activation *a = e->a;
+	char where[ADDRESS_TEXT_MAX];
+	struct spawn s = {
+		.path = e->path, .argv = a->argv, .fds = e->fds,
+		.n_fds = a->n_listeners, .inetd = a->inetd,
+		.names = e->names, .sigmask = &e->oldmask,
+		.hook = a->exec, .hook_data = a->exec_data,
+	};
+	pid_t pid;
+
+	if (trigger >= 0 && !trigger_allowed(e, (size_t)trigger))
+		return;
+	pid = spawn_service(&s, &e->env);
+	if (pid < 0) {
+		log_error("cannot start %s: %s (check the command; retrying "
+			  "on the next client)",
+			  a->argv[0], strerror((int)-pid));
+		return;
+	}
+	(void)arm(e, false);
+	e->main_pid = pid;
+	if (trigger < 0)
+		log_start(e, pid, "--now");
+	else
+		log_start(e, pid,
+			  listener_text(&a->listeners[trigger], where,
+					sizeof(where)));
+}
+
+static void refuse(const struct engine *e, int conn, const char *peer)
+{
+	log_error("refused connection from %s: %zu instances running "
+		  "(--max-connections %u)",
+		  peer, e->n_instances, e->a->max_connections);
+	close(conn);
+}
+
+static void start_instance(struct engine *e, int conn,
+			   const union sockaddr_any *peer, socklen_t len)
+{
+	struct activation *a = e->a;
+	char addr[INET6_ADDRSTRLEN] = "", text[ADDRESS_TEXT_MAX];
+	struct address pa = {.sa = *peer, .len = len};
+	unsigned port = 0;
+	bool ip = address_remote(peer, addr, sizeof(addr), &port);
+	struct spawn s = {
+		.path = e->path, .argv = a->argv, .fds = &conn, .n_fds = 1,
+		.inetd = a->inetd, .names = "connection",
+		.remote_addr = ip ? addr : NULL, .remote_port = port,
+		.sigmask = &e->oldmask,
+		.hook = a->exec, .hook_data = a->exec_data,
+	};
+	pid_t pid;
+
+	if (pa.sa.sa.sa_family == AF_UNIX && len <= sizeof(sa_family_t))
+		strcpy(text, "(unnamed)");
+	else
+		address_format(&pa, text, sizeof(text));
+	if (e->n_instances >= a->max_connections) {
+		refuse(e, conn, text);
+		return;
+	}
+	pid = spawn_service(&s, &e->env);
+	close(conn);
+	if (pid < 0) {
+		log_error("cannot start %s for %s: %s", a->argv[0], text,
+			  strerror((int)-pid));
+		return;
+	}
+	e->instances[e->n_instances++] = pid;
+	log_debug("connection from %s: started pid %d", text, (int)pid);
+}
+
+static void accept_all(struct engine *e, size_t i)
+{
+	union sockaddr_any peer;
+	socklen_t len;
+	int conn;
+
+	/* Bounded, so one busy listener cannot starve the others. */
+	for (int n = 0; n < 64; n++) {
+		len = sizeof(peer);
+		conn = accept4(e->fds[i], &peer.sa, &len, SOCK_CLOEXEC);
+		if (conn >= 0) {
+			start_instance(e, conn, &peer, len);
+			continue;
+		}
+		if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
+			continue;
+		if (errno == EAGAIN)
+			return;
+		/* Out of fds or memory: pause instead of spinning. */
+		log_error("accept: %s; pausing 100ms", strerror(errno));
+		(void)arm(e, false);
+		e->backing_off = true;
+		set_timer(e, 100);
+		return;
+	}
+}
+
+static void forward(struct engine *e, int sig)
+{
+	if (e->main_pid > 0)
+		kill(e->main_pid, sig);
+	for (size_t i = 0; i < e->n_instances; i++)
+		kill(e->instances[i], sig);
+}
+
+static bool idle(const struct engine *e)
+{
+	return e->main_pid <= 0 && e->n_instances == 0;
+}
+
+static void stop(struct engine *e, const struct signalfd_siginfo *si)
+{
+	int sig = (int)si->ssi_signo;
+
+	if (e->stopping) {
+		log_info("second %s: killing the service", strsignal(sig));
+		forward(e, SIGKILL);
+		return;
+	}
+	e->stopping = true;
+	(void)arm(e, false);
+	e->backing_off = false;
+	if (idle(e))
+		return;
+	log_info("%s: stopping the service", strsignal(sig));
+	/* A terminal's signal already reached our process group. */
+	if (si->ssi_code != SI_KERNEL)
+		forward(e, sig);
+	set_timer(e, STOP_TIMEOUT_S * 1000);
+}
+
+static void describe_exit(char *buf, size_t size, int status)
+{
+	if (WIFEXITED(status))
+		snprintf(buf, size, "exited with status %d",
+			 WEXITSTATUS(status));
+	else
+		snprintf(buf, size, "killed by signal %s%s",
+			 sigabbrev_np(WTERMSIG(status)) ?: "?",
+			 WCOREDUMP(status) ? " (core dumped)" : "");
+}
+
+static void main_exited(struct engine *e, int status)
+{
+	char how[64];
+
+	describe_exit(how, sizeof(how), status);
+	log_info("pid %d %s%s", (int)e->main_pid, how,
+		 e->stopping ? "" : "; listening again");
+	e->main_pid = 0;
+	if (e->stopping || e->backing_off)
+		return;
+	if (pending_trigger(e) >= 0)
+		log_debug("the service left a trigger untaken");
+	(void)arm(e, true); /* ADD of open fds does not fail */
+}
+
+static void reap(struct engine *e)
+{
+	char how[64];
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == e->main_pid) {
+			main_exited(e, status);
+			continue;
+		}
+		for (size_t i = 0; i < e->n_instances; i++) {
+			if (e->instances[i] != pid)
+				continue;
+			e->instances[i] = e->instances[--e->n_instances];
+			describe_exit(how, sizeof(how), status);
+			log_debug("instance pid %d %s", (int)pid, how);
+			break;
+		}
+		/* Anything else is an orphan we adopted as subreaper. */
+	}
+}
+
+static void on_signal(struct engine *e)
+{
+	struct signalfd_siginfo si;
+
+	while (read(e->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGCHLD:
+			reap(e);
+			break;
+		case SIGTERM:
+		case SIGINT:
+			stop(e, &si);
+			break;
+		default: /* SIGHUP, SIGUSR1, SIGUSR2: the service's business */
+			forward(e, (int)si.ssi_signo);
+		}
+	}
+}
+
+static void on_timer(struct engine *e)
+{
+	uint64_t ticks;
+
+	(void)read(e->timerfd, &ticks, sizeof(ticks)); /* just a wake-up */
+	if (e->stopping) {
+		log_error("the service did not stop within %ds; killing it",
+			  STOP_TIMEOUT_S);
+		forward(e, SIGKILL);
+		return;
+	}
+	e->backing_off = false;
+	e->window_start = now_us();
+	e->window_starts = 0;
+	if (e->a->accept || e->main_pid <= 0) {
+		log_info("resuming: listening again");
+		(void)arm(e, true);
+	}
+}
+
+static void on_listener(struct engine *e, size_t i)
+{
+	if (e->a->accept)
+		accept_all(e, i);
+	else if (e->main_pid <= 0)
+		start_main(e, (int)i);
+}
+
+static int loop(struct engine *e)
+{
+	struct epoll_event ev[16];
+	int n;
+
+	while (!(e->stopping && idle(e))) {
+		n = epoll_wait(e->epfd, ev, 16, -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		for (int k = 0; k < n; k++) {
+			uint32_t tag = ev[k].data.u32;
+
+			if (tag == TAG_SIGNAL)
+				on_signal(e);
+			else if (tag == TAG_TIMER)
+				on_timer(e);
+			else if (e->armed && !e->stopping)
+				on_listener(e, tag);
+		}
+	}
+	return 0;
+}
+
+/* LISTEN_FDNAMES: only when some listener was named, "unknown" filling
+ * the gaps, as a library would report the unnamed ones anyway. */
+static int join_names(struct engine *e)
+{
+	const struct activation *a = e->a;
+	size_t len = 0;
+	bool any = false;
+
+	for (size_t i = 0; i < a->n_listeners; i++) {
+		const char *n = a->listeners[i].name;
+
+		any |= n != NULL;
+		len += strlen(n ? n : "unknown") + 1;
+	}
+	if (!any || a->accept)
+		return 0;
+	e->names = calloc(1, len);
+	if (!e->names)
+		return -ENOMEM;
+	for (size_t i = 0; i < a->n_listeners; i++) {
+		const char *n = a->listeners[i].name;
+
+		if (i)
+			strcat(e->names, ":");
+		strcat(e->names, n ? n : "unknown");
+	}
+	return 0;
+}
+
+static int watch(struct engine *e, int fd, uint32_t tag)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.u32 = tag};
+
+	return epoll_ctl(e->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+}
+
+static int setup_signals(struct engine *e)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGUSR1);
+	sigaddset(&mask, SIGUSR2);
+	if (sigprocmask(SIG_BLOCK, &mask, &e->oldmask) < 0)
+		return -errno;
+	e->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (e->sigfd < 0)
+		return -errno;
+	/* Orphans of the service are ours to reap: PID 1 may be slow. */
+	(void)prctl(PR_SET_CHILD_SUBREAPER, 1); /* a courtesy, not needed */
+	return watch(e, e->sigfd, TAG_SIGNAL);
+}
+
+static int set_blocking(int fd, bool blocking)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0)
+		return -errno;
+	fl = blocking ? fl & ~O_NONBLOCK : fl | O_NONBLOCK;
+	return fcntl(fd, F_SETFL, fl) < 0 ? -errno : 0;
+}
+
+static int engine_init(struct engine *e)
+{
+	struct activation *a = e->a;
+	int r;
+
+	e->fds = calloc(a->n_listeners + 1, sizeof(int));
+	e->instances = calloc(a->max_connections + 1, sizeof(pid_t));
+	if (!e->fds || !e->instances)
+		return -ENOMEM;
+	/* The service gets blocking sockets, as from systemd; wick accepts
+	 * itself only in accept mode, and never blocks there. */
+	for (size_t i = 0; i < a->n_listeners; i++) {
+		e->fds[i] = a->listeners[i].fd;
+		r = set_blocking(e->fds[i], !a->accept);
+		if (r < 0)
+			return r;
+	}
+	r = join_names(e);
+	if (r == 0)
+		r = spawn_env_init(&e->env, a->setenv);
+	if (r < 0)
+		return r;
+	e->epfd = epoll_create1(EPOLL_CLOEXEC);
+	e->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (e->epfd < 0 || e->timerfd < 0)
+		return -errno;
+	r = watch(e, e->timerfd, TAG_TIMER);
+	if (r == 0)
+		r = setup_signals(e);
+	return r;
+}
+
+static void engine_free(struct engine *e)
+{
+	if (e->sigfd >= 0) {
+		close(e->sigfd);
+		sigprocmask(SIG_SETMASK, &e->oldmask, NULL);
+	}
+	if (e->timerfd >= 0)
+		close(e->timerfd);
+	if (e->epfd >= 0)
+		close(e->epfd);
+	spawn_env_free(&e->env);
+	free(e->fds);
+	free(e->instances);
+	free(e->names);
+}
+
+int activation_run(struct activation *a)
+{
+	struct engine e = {.a = a, .epfd = -1, .sigfd = -1, .timerfd = -1};
+	char where[ADDRESS_TEXT_MAX];
+	int r;
+
+	e.path = a->path;
+	r = engine_init(&e);
+	if (r < 0) {
+		log_error("cannot set up: %s", strerror(-r));
+		engine_free(&e);
+		return 1;
+	}
+	for (size_t i = 0; i < a->n_listeners; i++)
+		log_info("listening on %s (%s) as fd %zu",
+			 listener_text(&a->listeners[i], where, sizeof(where)),
+			 listener_type_name(a->listeners[i].type), i + 3);
+	r = arm(&e, true);
+	if (r == 0 && a->now && !a->accept)
+		start_main(&e, -1);
+	if (r == 0)
+		r = loop(&e);
+	if (r < 0)
+		log_error("supervision failed: %s", strerror(-r));
+	engine_free(&e);
+	return r < 0 ? 1 : 0;
+}

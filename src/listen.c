@@ -1,0 +1,191 @@
+/* listen.c — creates, binds and releases the listening sockets, including
+ * the Unix socket files wick owns. */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "listen.h"
+
+void listen_opts_default(struct listen_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->backlog = SOMAXCONN;
+	o->socket_mode = 0666;
+	o->directory_mode = 0755;
+	o->ipv6_only = BIND_DEFAULT;
+}
+
+const char *listener_type_name(int type)
+{
+	switch (type) {
+	case SOCK_STREAM:
+		return "stream";
+	case SOCK_DGRAM:
+		return "datagram";
+	case SOCK_SEQPACKET:
+		return "seqpacket";
+	}
+	return "unknown";
+}
+
+static bool is_unix_path(const struct address *a)
+{
+	return a->sa.sa.sa_family == AF_UNIX && a->sa.un.sun_path[0] != '\0';
+}
+
+/* Creates the missing parents of PATH, as systemd does for socket units. */
+static int make_parents(const char *path, mode_t mode)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *p;
+
+	strcpy(dir, path);
+	for (p = dir + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		if (mkdir(dir, mode) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	return 0;
+}
+
+/* A socket file at our path: a dead one (left by a crash) is removed, a
+ * live one means the address is in use, anything else is not ours. */
+static int clear_stale(const struct listener *l)
+{
+	const char *path = l->addr.sa.un.sun_path;
+	struct stat st;
+	int fd, r;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISSOCK(st.st_mode))
+		return -EEXIST;
+	fd = socket(AF_UNIX, l->type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	r = connect(fd, &l->addr.sa.sa, l->addr.len);
+	if (r < 0)
+		r = -errno;
+	close(fd);
+	if (r == 0 || r == -EAGAIN || r == -EPROTOTYPE)
+		return -EADDRINUSE;
+	if (r != -ECONNREFUSED)
+		return r;
+	return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+static int set_int(int fd, int level, int name, int value)
+{
+	return setsockopt(fd, level, name, &value, sizeof(value)) < 0 ? -errno
+								       : 0;
+}
+
+static int set_options(int fd, const struct listener *l,
+		       const struct listen_opts *o)
+{
+	int family = l->addr.sa.sa.sa_family, r = 0;
+
+	if (family == AF_INET6 && o->ipv6_only != BIND_DEFAULT)
+		r = set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY,
+			    o->ipv6_only == BIND_IPV6_ONLY);
+	/* As systemd: a restarted listener may rebind over TIME_WAIT. Not
+	 * for datagrams, where it would let two services share a port. */
+	if (!r && l->type == SOCK_STREAM &&
+	    (family == AF_INET || family == AF_INET6))
+		r = set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1);
+	if (!r && o->reuse_port)
+		r = set_int(fd, SOL_SOCKET, SO_REUSEPORT, 1);
+	if (!r && o->free_bind && family == AF_INET)
+		r = set_int(fd, IPPROTO_IP, IP_FREEBIND, 1);
+	if (!r && o->free_bind && family == AF_INET6)
+		r = set_int(fd, IPPROTO_IPV6, IPV6_FREEBIND, 1);
+	return r;
+}
+
+static int open_socket(struct listener *l)
+{
+	struct address *a = &l->addr;
+	int fd;
+
+	fd = socket(a->sa.sa.sa_family, l->type | SOCK_CLOEXEC, 0);
+	if (fd >= 0 || errno != EAFNOSUPPORT || !a->dual_stack)
+		return fd < 0 ? -errno : fd;
+
+	/* A bare port on a host without IPv6 falls back to 0.0.0.0. */
+	in_port_t port = a->sa.in6.sin6_port;
+
+	memset(&a->sa, 0, sizeof(a->sa));
+	a->sa.in.sin_family = AF_INET;
+	a->sa.in.sin_port = port;
+	a->len = sizeof(a->sa.in);
+	fd = socket(AF_INET, l->type | SOCK_CLOEXEC, 0);
+	return fd < 0 ? -errno : fd;
+}
+
+static int bind_path(struct listener *l, int fd, const struct listen_opts *o)
+{
+	const char *path = l->addr.sa.un.sun_path;
+	struct stat st;
+	int r;
+
+	r = clear_stale(l);
+	if (r == 0)
+		r = make_parents(path, o->directory_mode);
+	if (r < 0)
+		return r;
+	if (bind(fd, &l->addr.sa.sa, l->addr.len) < 0)
+		return -errno;
+	if (chmod(path, o->socket_mode) < 0 || stat(path, &st) < 0) {
+		r = -errno;
+		unlink(path);
+		return r;
+	}
+	l->made_path = true;
+	l->dev = st.st_dev;
+	l->ino = st.st_ino;
+	return 0;
+}
+
+int listener_open(struct listener *l, const struct listen_opts *o)
+{
+	int fd, r;
+
+	fd = open_socket(l);
+	if (fd < 0)
+		return fd;
+	r = set_options(fd, l, o);
+	if (r == 0 && is_unix_path(&l->addr))
+		r = bind_path(l, fd, o);
+	else if (r == 0 && bind(fd, &l->addr.sa.sa, l->addr.len) < 0)
+		r = -errno;
+	if (r == 0 && l->type != SOCK_DGRAM && listen(fd, o->backlog) < 0)
+		r = -errno;
+	if (r < 0) {
+		close(fd);
+		if (l->made_path)
+			unlink(l->addr.sa.un.sun_path);
+		l->made_path = false;
+		return r;
+	}
+	l->fd = fd;
+	return 0;
+}
+
+void listener_close(struct listener *l)
+{
+	const char *path = l->addr.sa.un.sun_path;
+	struct stat st;
+
+	if (l->fd >= 0)
+		close(l->fd);
+	l->fd = -1;
+	/* Only the very file we bound: a path someone replaced stays. */
+	if (l->made_path && lstat(path, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	    st.st_dev == l->dev && st.st_ino == l->ino)
+		(void)unlink(path); /* best effort at exit; nothing to report */
+	l->made_path = false;
+}
