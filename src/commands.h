@@ -9,6 +9,10 @@
 int cmd_activate(int argc, char **argv);
 int cmd_cat(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
+int cmd_start(int argc, char **argv);
+int cmd_stop(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_list_sockets(int argc, char **argv);
 
 /* Prints the one-line error for an unknown option or a missing value,
  * after getopt_long (with opterr = 0) returned '?'. */
