@@ -13,21 +13,54 @@
 #include "commands.h"
 #include "log.h"
 
+struct socket_line {
+	const char *key;   /* NULL: a plain -l, typed at the end */
+	const char *value;
+};
+
 struct gen {
 	const char *name;   /* unit name without suffix */
 	const char *image;  /* --quadlet: the container image */
 	const char *outdir; /* write files there instead of stdout */
 	bool quadlet;
 	/* from the `wick run` line */
-	const char *listen[64];
-	size_t n_listen;
-	int type;            /* 0 stream, 1 datagram, 2 seqpacket */
-	bool accept;
-	const char *fdname;
+	struct socket_line lines[128]; /* [Socket] keys, in order */
+	size_t n_lines, n_listen;
+	const char *plain_key; /* the type of -l: -d, --seqpacket */
+	bool accept, inetd;
 	char *wick;          /* absolute path of the wick binary */
 	char **run_args;     /* `run` and its options, -l … taken out */
 	size_t n_run_args;
 	char **command;      /* the service command */
+};
+
+/* The activation options of `wick run` (see listen_cli.c) and the
+ * [Socket] key each becomes; VALUE is the key's value for a flag. */
+static const struct act_opt {
+	const char *name;
+	const char *alias;
+	bool arg;
+	const char *key;
+	const char *value;
+} act_opts[] = {
+	{"--listen", "-l", true, NULL, NULL},
+	{"--listen-stream", NULL, true, "ListenStream", NULL},
+	{"--listen-datagram", NULL, true, "ListenDatagram", NULL},
+	{"--listen-seqpacket", NULL, true, "ListenSequentialPacket", NULL},
+	{"--datagram", "-d", false, NULL, "ListenDatagram"},
+	{"--seqpacket", NULL, false, NULL, "ListenSequentialPacket"},
+	{"--accept", "-a", false, "Accept", "yes"},
+	{"--inetd", NULL, false, "Accept", "yes"},
+	{"--fdname", NULL, true, "FileDescriptorName", NULL},
+	{"--socket-mode", NULL, true, "SocketMode", NULL},
+	{"--backlog", NULL, true, "Backlog", NULL},
+	{"--bind-ipv6-only", NULL, true, "BindIPv6Only", NULL},
+	{"--reuse-port", NULL, false, "ReusePort", "yes"},
+	{"--free-bind", NULL, false, "FreeBind", "yes"},
+	{"--max-connections", NULL, true, "MaxConnections", NULL},
+	{"--trigger-limit-burst", NULL, true, "TriggerLimitBurst", NULL},
+	{"--trigger-limit-interval", NULL, true, "TriggerLimitIntervalSec",
+	 NULL},
 };
 
 /* Options of `wick run` that take a separate argument; the first other
@@ -35,9 +68,8 @@ struct gen {
 static const char *const run_arg_opts[] = {
 	"--name", "--cidfile", "--sdnotify", "--network", "--cap-add",
 	"--cap-drop", "--rootfs", "--image", "--volume", "-v", "--env", "-e",
-	"--workdir", "-w", "--user", "-u", "--hostname", "--max-connections",
-	"--backlog", "--socket-mode", "--bind", "--ro-bind", "--tmpfs",
-	"--seccomp", NULL};
+	"--workdir", "-w", "--user", "-u", "--hostname", "--bind",
+	"--ro-bind", "--tmpfs", "--seccomp", "--setenv", "-E", NULL};
 
 static bool takes_arg(const char *opt)
 {
@@ -47,36 +79,61 @@ static bool takes_arg(const char *opt)
 	return false;
 }
 
+/* Matches ARGV[*I] against the activation options: returns the entry
+ * and sets *VALUE (from "--opt=V", "-lV" or the next word). */
+static const struct act_opt *match(char **argv, int argc, int *i,
+				   const char **value)
+{
+	const char *a = argv[*i];
+
+	for (size_t k = 0; k < sizeof(act_opts) / sizeof(act_opts[0]); k++) {
+		const struct act_opt *o = &act_opts[k];
+		size_t len = strlen(o->name);
+
+		*value = o->value;
+		if (!strcmp(a, o->name) || (o->alias && !strcmp(a, o->alias))) {
+			if (o->arg && ++*i < argc)
+				*value = argv[*i];
+			else if (o->arg)
+				*value = NULL;
+			return o;
+		}
+		if (o->arg && !strncmp(a, o->name, len) && a[len] == '=') {
+			*value = a + len + 1;
+			return o;
+		}
+		if (o->arg && o->alias && !strncmp(a, o->alias, 2) && a[2]) {
+			*value = a + 2;
+			return o;
+		}
+	}
+	return NULL;
+}
+
 /* Takes an activation option at ARGV[*I] into G. Returns 1 when taken,
  * 0 when the word is not one, -EINVAL when its argument is missing. */
 static int take_activation(struct gen *g, char **argv, int argc, int *i)
 {
-	const char *a = argv[*i], *v = NULL;
+	const char *v;
+	const struct act_opt *o = match(argv, argc, i, &v);
 
-	if (!strcmp(a, "-d") || !strcmp(a, "--datagram"))
-		g->type = 1;
-	else if (!strcmp(a, "--seqpacket"))
-		g->type = 2;
-	else if (!strcmp(a, "-a") || !strcmp(a, "--accept"))
-		g->accept = true;
-	else if (!strncmp(a, "--fdname=", 9))
-		g->fdname = a + 9;
-	else if (!strncmp(a, "--listen=", 9))
-		v = a + 9;
-	else if (!strncmp(a, "-l", 2) && a[2])
-		v = a + 2;
-	else if (!strcmp(a, "-l") || !strcmp(a, "--listen") ||
-		 !strcmp(a, "--fdname")) {
-		if (++*i >= argc)
-			return -EINVAL;
-		if (!strcmp(a, "--fdname"))
-			g->fdname = argv[*i];
-		else
-			v = argv[*i];
-	} else
+	if (!o)
 		return 0;
-	if (v && g->n_listen < 64)
-		g->listen[g->n_listen++] = v;
+	if (!v || g->n_lines >= 128)
+		return -EINVAL;
+	if (!o->key && !o->arg) { /* -d, --seqpacket: the type of -l */
+		g->plain_key = v;
+		return 1;
+	}
+	g->accept |= o->key && !strcmp(o->key, "Accept");
+	g->inetd |= !strcmp(o->name, "--inetd");
+	/* One FileDescriptorName= names every socket of a unit. */
+	if (o->key && !strcmp(o->key, "FileDescriptorName") && strchr(v, ':'))
+		return -EINVAL;
+	if (!o->key || !strncmp(o->key, "Listen", 6))
+		g->n_listen++;
+	g->lines[g->n_lines].key = o->key;
+	g->lines[g->n_lines++].value = v;
 	return 1;
 }
 
@@ -121,6 +178,10 @@ static int parse_run_line(struct gen *g, int argc, char **argv)
 	}
 	if (r < 0 || i >= argc || g->n_listen == 0)
 		return r < 0 ? r : -EINVAL;
+	for (size_t k = 0; k < g->n_lines; k++)
+		if (!g->lines[k].key)
+			g->lines[k].key = g->plain_key ? g->plain_key
+						       : "ListenStream";
 	g->command = argv + i;
 	return 0;
 }
@@ -161,21 +222,19 @@ static void put_value(FILE *f, const char *v)
 
 static void write_socket(FILE *f, const struct gen *g)
 {
-	static const char *const keys[] = {"ListenStream", "ListenDatagram",
-					   "ListenSequentialPacket"};
+	bool accept_said = false;
 
 	fprintf(f, "[Unit]\nDescription=Sockets of %s\n\n[Socket]\n",
 		g->name);
-	for (size_t i = 0; i < g->n_listen; i++) {
-		fprintf(f, "%s=", keys[g->type]);
-		put_value(f, g->listen[i]);
-		fputc('\n', f);
-	}
-	if (g->accept)
-		fprintf(f, "Accept=yes\n");
-	if (g->fdname) {
-		fprintf(f, "FileDescriptorName=");
-		put_value(f, g->fdname);
+	for (size_t i = 0; i < g->n_lines; i++) {
+		/* --accept and --inetd both mean Accept=yes: say it once. */
+		if (!strcmp(g->lines[i].key, "Accept")) {
+			if (accept_said)
+				continue;
+			accept_said = true;
+		}
+		fprintf(f, "%s=", g->lines[i].key);
+		put_value(f, g->lines[i].value);
 		fputc('\n', f);
 	}
 	fprintf(f, "\n[Install]\nWantedBy=sockets.target\n");
@@ -189,6 +248,7 @@ static void write_exec(FILE *f, const struct gen *g, bool with_wick)
 		put_word(f, g->wick, true);
 		for (size_t i = 0; i < g->n_run_args; i++)
 			put_word(f, g->run_args[i], false);
+		put_word(f, "--", false); /* COMMAND may start with '-' */
 		first = false;
 	}
 	for (size_t i = 0; g->command[i]; i++, first = false)
@@ -202,6 +262,8 @@ static void write_service(FILE *f, const struct gen *g)
 		   "Requires=%s.socket\nAfter=%s.socket\n\n[Service]\n",
 		g->name, g->name, g->name);
 	/* Accept=yes needs a template service: one instance per connection. */
+	if (g->inetd) /* the connection on stdin and stdout */
+		fprintf(f, "StandardInput=socket\nStandardOutput=socket\n");
 	fprintf(f, "ExecStart=");
 	write_exec(f, g, true);
 	if (!g->accept)
