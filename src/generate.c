@@ -129,7 +129,7 @@ static int take_activation(struct gen *g, char **argv, int argc, int *i)
 	g->inetd |= !strcmp(o->name, "--inetd");
 	/* One FileDescriptorName= names every socket of a unit. */
 	if (o->key && !strcmp(o->key, "FileDescriptorName") && strchr(v, ':'))
-		return -EINVAL;
+		return -EDOM;
 	if (!o->key || !strncmp(o->key, "Listen", 6))
 		g->n_listen++;
 	g->lines[g->n_lines].key = o->key;
@@ -413,7 +413,11 @@ int cmd_generate(int argc, char **argv)
 	if (r == 0) {
 		i = optind - 1;
 		r = parse_run_line(&g, argc - i - 1, argv + i + 1);
-		if (r == -EINVAL)
+		if (r == -EDOM)
+			log_error("generate: a socket unit has one "
+				  "FileDescriptorName= for all its sockets; "
+				  "give --fdname a single name");
+		else if (r == -EINVAL)
 			log_error("generate: after '--' give 'wick run -l ADDR "
 				  "[OPTIONS] COMMAND...' (at least one -l and "
 				  "a command)");
