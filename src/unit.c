@@ -59,7 +59,7 @@ struct reader {
 	struct unit *u;
 	const char *file;
 	char *section; /* NULL: none yet, or one being ignored */
-	bool quiet;    /* inside an ignored X- section */
+	bool quiet;    /* inside an X- or unknown section */
 };
 
 static int add_entry(struct unit *u, struct unit_entry *e)
@@ -95,6 +95,7 @@ static int section_line(struct reader *rd, struct unit_entry *at, char *l)
 		if (!strcmp(l, known[i]) &&
 		    (i < 2 || !strcasecmp(l, rd->u->n.suffix)))
 			return (rd->section = strdup(l)) ? 0 : -ENOMEM;
+	rd->quiet = true; /* warned once here, not for each of its keys */
 	return unit_warn(rd->u, at, "unknown section [%s], ignoring its lines",
 			 l);
 }
@@ -110,8 +111,8 @@ static int assignment(struct reader *rd, struct unit_entry *e, char *l)
 	if (rd->quiet)
 		return 0;
 	if (!rd->section)
-		return unit_warn(rd->u, e, "assignment outside of a known "
-				 "section, ignoring");
+		return unit_warn(rd->u, e, "assignment before any section, "
+				 "ignoring");
 	if (!eq)
 		return unit_warn(rd->u, e, "missing '=', ignoring the line");
 	*eq = '\0';
