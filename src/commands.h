@@ -10,7 +10,7 @@ int cmd_activate(int argc, char **argv);
 int cmd_cat(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
 int cmd_start(int argc, char **argv);
-int cmd_stop(int argc, char **argv);
+int cmd_unit_stop(int argc, char **argv); /* `wick stop UNIT.socket` */
 int cmd_status(int argc, char **argv);
 int cmd_list_sockets(int argc, char **argv);
 

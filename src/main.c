@@ -17,7 +17,7 @@ static const struct command commands[] = {
 	 "listen, and start COMMAND on the first client"},
 	{"cat", cmd_cat, "show a unit file and its drop-ins as wick reads them"},
 	{"start", cmd_start, "start a socket unit: listen, activate its service"},
-	{"stop", cmd_stop, "stop a started unit and remove its state"},
+	{"stop", cmd_unit_stop, "stop a started unit and remove its state"},
 	{"status", cmd_status, "show started units, their sockets and service"},
 	{"list-sockets", cmd_list_sockets, "list the sockets of started units"},
 	{"generate", cmd_generate,

@@ -361,7 +361,7 @@ int cmd_start(int argc, char **argv)
 	return r < 0 ? 0 : r ? r : status;
 }
 
-int cmd_stop(int argc, char **argv)
+int cmd_unit_stop(int argc, char **argv)
 {
 	struct unit_cmd_opts o;
 	int r = unit_cmd_options(argc, argv, stop_usage, "", &o), status = 0;
