@@ -47,7 +47,8 @@ static const struct act_opt {
 	{"--listen-stream", NULL, true, "ListenStream", NULL},
 	{"--listen-datagram", NULL, true, "ListenDatagram", NULL},
 	{"--listen-seqpacket", NULL, true, "ListenSequentialPacket", NULL},
-	{"--datagram", "-d", false, NULL, "ListenDatagram"},
+	/* -d is --detach for `wick run`; only the long form types -l. */
+	{"--datagram", NULL, false, NULL, "ListenDatagram"},
 	{"--seqpacket", NULL, false, NULL, "ListenSequentialPacket"},
 	{"--accept", "-a", false, "Accept", "yes"},
 	{"--inetd", NULL, false, "Accept", "yes"},
@@ -69,7 +70,8 @@ static const char *const run_arg_opts[] = {
 	"--name", "--cidfile", "--sdnotify", "--network", "--cap-add",
 	"--cap-drop", "--rootfs", "--image", "--volume", "-v", "--env", "-e",
 	"--workdir", "-w", "--user", "-u", "--hostname", "--bind",
-	"--ro-bind", "--tmpfs", "--seccomp", "--setenv", "-E", NULL};
+	"--ro-bind", "--tmpfs", "--seccomp", "--setenv", "-E",
+	"--security-opt", "--sdnotify-timeout", NULL};
 
 static bool takes_arg(const char *opt)
 {

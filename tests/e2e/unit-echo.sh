@@ -12,7 +12,10 @@ need socat
 port=$(free_port)
 server=$(unit_echo_server)
 if unit_has_run; then
-	exec_start="$WICK run --network=none -- $server"
+	# The sandbox sees the host's root read-only but a private /tmp:
+	# the server's directory goes in as a volume.
+	dir=$(dirname "$server")
+	exec_start="$WICK run --network=none -v $dir:$dir:ro -- $server"
 else
 	diag "this wick has no 'run' yet; the service runs unsandboxed"
 	exec_start=$server
