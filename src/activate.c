@@ -22,7 +22,6 @@
 
 #define TAG_SIGNAL UINT32_MAX
 #define TAG_TIMER (UINT32_MAX - 1)
-#define STOP_TIMEOUT_S 10
 #define BACKOFF_MAX_S 60
 
 struct engine {
@@ -50,6 +49,7 @@ void activation_default(struct activation *a)
 	a->max_connections = 64;
 	a->trigger_burst = 20;
 	a->trigger_interval_us = 2000000;
+	a->stop_timeout_us = 10000000;
 }
 
 static uint64_t now_us(void)
@@ -275,7 +275,7 @@ static void stop(struct engine *e, const struct signalfd_siginfo *si)
 	/* A terminal's signal already reached our process group. */
 	if (si->ssi_code != SI_KERNEL)
 		forward(e, sig);
-	set_timer(e, STOP_TIMEOUT_S * 1000);
+	set_timer(e, e->a->stop_timeout_us / 1000);
 }
 
 static void describe_exit(char *buf, size_t size, int status)
@@ -352,8 +352,8 @@ static void on_timer(struct engine *e)
 
 	(void)read(e->timerfd, &ticks, sizeof(ticks)); /* just a wake-up */
 	if (e->stopping) {
-		log_error("the service did not stop within %ds; killing it",
-			  STOP_TIMEOUT_S);
+		log_error("the service did not stop within %.1fs; killing it",
+			  (double)e->a->stop_timeout_us / 1e6);
 		forward(e, SIGKILL);
 		return;
 	}

@@ -8,6 +8,7 @@
 #include <linux/close_range.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,18 +229,39 @@ static int exit_code(int status)
 	return 128 + WTERMSIG(status);
 }
 
-/* Runs the commands of L one after the other, waiting for each; a
- * failure stops the list unless the command has the '-' prefix. */
+/* Waits for PID up to TIMEOUT_US (UINT64_MAX: no limit), then kills
+ * it. Returns its wait status. */
+static int wait_timeout(struct shim *s, pid_t pid, uint64_t timeout_us)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0), status = 0;
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	uint64_t ms = timeout_us / 1000;
+
+	if (fd >= 0 && timeout_us != UINT64_MAX &&
+	    poll(&p, 1, ms > INT32_MAX ? INT32_MAX : (int)ms) == 0) {
+		log_error("%s: pid %d still running after its timeout; "
+			  "killing it", s->c->name, (int)pid);
+		(void)kill(pid, SIGKILL); /* it exists: we have not reaped it */
+	}
+	if (fd >= 0)
+		close(fd);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return status;
+}
+
+/* Runs the commands of L one after the other, waiting for each up to
+ * TIMEOUT_US; a failure stops the list unless the command has the '-'
+ * prefix. */
 static int run_list(struct shim *s, const struct cmd_list *l,
-		    const char *key)
+		    const char *key, uint64_t timeout_us)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		pid_t pid = run_command(s, &l->c[i], false);
 		int status = 0;
 
 		if (pid > 0)
-			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-				;
+			status = wait_timeout(s, pid, timeout_us);
 		if (pid > 0 && status == 0)
 			continue;
 		if (l->c[i].ignore_failure)
@@ -375,7 +397,8 @@ static void begin_stop(struct shim *s)
 	snprintf(pid, sizeof(pid), "%d", (int)s->main);
 	shim_setenv(s, "MAINPID", pid);
 	if (!s->ended && s->c->stop.n)
-		(void)run_list(s, &s->c->stop, "ExecStop");
+		(void)run_list(s, &s->c->stop, "ExecStop",
+				s->c->timeout_stop_us);
 	kill_service(s, s->c->kill_signal);
 	s->deadline = after(s->c->timeout_stop_us);
 }
@@ -497,7 +520,8 @@ static int start_and_wait(struct shim *s)
 	const struct cmd_list *l = &s->c->start;
 
 	if (s->c->type == SERVICE_ONESHOT)
-		return run_list(s, l, "ExecStart") ? -1 : 0;
+		return run_list(s, l, "ExecStart", s->c->timeout_start_us) ?
+			       -1 : 0;
 	s->ended = s->ready = false;
 	s->started = s->main = run_command(s, &l->c[0], true);
 	if (s->started < 0)
@@ -613,7 +637,8 @@ int unit_service_run(void *data, char **argv)
 	r = shim_init(&s);
 	if (r < 0 && r != -EINVAL)
 		log_error("%s: cannot set up: %s", s.c->name, strerror(-r));
-	if (r == 0 && run_list(&s, &s.c->pre, "ExecStartPre"))
+	if (r == 0 &&
+	    run_list(&s, &s.c->pre, "ExecStartPre", s.c->timeout_start_us))
 		r = -1;
 	while (r == 0) {
 		r = start_and_wait(&s);
@@ -626,7 +651,8 @@ int unit_service_run(void *data, char **argv)
 	if (s.notify_fd >= 0 && env_get(&s, "NOTIFY_SOCKET")[0] == '/')
 		(void)unlink(env_get(&s, "NOTIFY_SOCKET")); /* ours */
 	shim_unsetenv(&s, "NOTIFY_SOCKET");
-	(void)run_list(&s, &s.c->stop_post, "ExecStopPost");
+	(void)run_list(&s, &s.c->stop_post, "ExecStopPost",
+		       s.c->timeout_stop_us);
 	if (r < 0)
 		return 1;
 	return s.ended ? exit_code(s.status) : 0;

@@ -124,6 +124,17 @@ static int open_listeners(struct started *s)
 	return 0;
 }
 
+/* The service's own stop runs ExecStop= and a kill, each bounded by
+ * TimeoutStopSec=, then ExecStopPost=: the engine waits for all three
+ * before it kills (0: TimeoutStopSec=infinity, never). */
+static uint64_t engine_stop_timeout(const struct service_config *c)
+{
+	if (c->timeout_stop_us == UINT64_MAX ||
+	    c->timeout_stop_us > UINT64_MAX / 4)
+		return 0;
+	return 3 * c->timeout_stop_us + 5000000;
+}
+
 /* The files `status` and `list-sockets` read. */
 static int write_state(const struct started *s)
 {
@@ -142,8 +153,10 @@ static int write_state(const struct started *s)
 	}
 	fclose(f);
 	if (asprintf(&info, "service=%s\nfragment=%s\nfiles=%zu\n"
-		     "description=%s\n", s->vc.name, s->sock.fragment,
-		     s->sock.n_files, desc ? desc : "") < 0) {
+		     "description=%s\nstop-timeout-ms=%llu\n", s->vc.name,
+		     s->sock.fragment, s->sock.n_files, desc ? desc : "",
+		     (unsigned long long)(engine_stop_timeout(&s->vc) /
+					  1000)) < 0) {
 		free(listen);
 		return -ENOMEM;
 	}
@@ -191,6 +204,7 @@ static __attribute__((noreturn)) void supervisor(struct started *s)
 	a.max_connections = s->sc.max_connections;
 	a.trigger_burst = s->sc.trigger_burst;
 	a.trigger_interval_us = s->sc.trigger_interval_us;
+	a.stop_timeout_us = engine_stop_timeout(&s->vc);
 	a.argv = argv;
 	a.exec = unit_service_run;
 	a.exec_data = &s->vc;
@@ -290,11 +304,25 @@ static bool wait_released(const char *dir, int ms)
 	return !unit_state_alive(dir);
 }
 
+/* How long `stop` waits: the engine's stop timeout and 5 s more, 30 s
+ * by default, 10 minutes at most (TimeoutStopSec=infinity included). */
+static int stop_wait_ms(const char *dir)
+{
+	char *info = unit_state_read(dir, "info");
+	const char *v = info ? strstr(info, "stop-timeout-ms=") : NULL;
+	long long ms = v ? strtoll(v + 16, NULL, 10) : 25000;
+
+	free(info);
+	if (ms <= 0 || ms > 595000)
+		ms = 595000;
+	return (int)ms + 5000;
+}
+
 static int stop_one(const char *name)
 {
 	char *dir = unit_state_dir(name);
 	pid_t pid = dir ? unit_state_pid(dir, "pid") : 0;
-	int r = 0;
+	int r = 0, wait_ms;
 
 	if (!dir || access(dir, F_OK) < 0) {
 		log_info("%s: not started", name);
@@ -308,11 +336,11 @@ static int stop_one(const char *name)
 		log_error("%s: cannot signal its supervisor (pid %d): %s", name,
 			  (int)pid, pid > 0 ? strerror(errno) : "no pid file");
 		r = 1;
-	} else if (!wait_released(dir, 30000)) {
-		/* The engine kills a service that ignores SIGTERM after 10 s;
-		 * 30 s without an exit means the supervisor itself hangs. */
-		log_error("%s: supervisor pid %d did not exit within 30s; "
-			  "killing it", name, (int)pid);
+	} else if (!wait_released(dir, wait_ms = stop_wait_ms(dir))) {
+		/* The engine kills a service that outlives its stop timeout;
+		 * waiting longer than that means the supervisor hangs. */
+		log_error("%s: supervisor pid %d did not exit within %ds; "
+			  "killing it", name, (int)pid, wait_ms / 1000);
 		(void)kill(pid, SIGKILL);
 		(void)wait_released(dir, 5000);
 	}
