@@ -88,9 +88,10 @@ check "a later client is served by the same container" \
 	echo_check tcp4 "127.0.0.1:$port"
 expect_eq "still one container" "$("${PODMAN[@]}" ps -q | wc -l)" 1
 
+# wick-echo is pid 1 in the container and has no SIGTERM handler, so
+# ExecStop's podman stop waits its 10 s and kills it.
 out=$("$WICK" stop echo@demo.socket 2>&1)
 expect_eq "stop exits 0" "$?" 0
 expect_eq "no container left" "$("${PODMAN[@]}" ps -aq 2>&1)" ""
-check "cidfile removed" eval "[ ! -e '$XDG_RUNTIME_DIR/echo@demo.service.ctr-id' ]"
 check "state removed" eval "[ ! -e '$state' ]"
 check "port released" eval "! is_listening tcp $port"
