@@ -41,7 +41,7 @@ struct shim {
 	pid_t main;        /* the service's main process (MAINPID=) */
 	int sigfd, notify_fd;
 	int main_fd;       /* pidfd of a MAINPID= that is not our child */
-	bool ready, stopping, ended;
+	bool ready, stopping, ended, timed_out;
 	int status;        /* wait status of the main process */
 	uint64_t deadline; /* start or stop timeout, 0: none */
 };
@@ -455,6 +455,7 @@ static void on_signal(struct shim *s)
 static void on_timeout(struct shim *s)
 {
 	s->deadline = 0;
+	s->timed_out = true;
 	if (s->stopping) {
 		log_error("%s: still running after TimeoutStopSec=; killing "
 			  "it", s->c->name);
@@ -591,6 +592,8 @@ static void set_result_env(struct shim *s, int r)
 	if (r < 0 || (s->ended && WIFEXITED(s->status) &&
 		      WEXITSTATUS(s->status)))
 		result = "exit-code";
+	else if (s->timed_out)
+		result = "timeout";
 	else if (killed && !clean_signal(s->status))
 		result = "signal";
 	shim_setenv(s, "SERVICE_RESULT", result);

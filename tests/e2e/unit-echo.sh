@@ -15,10 +15,13 @@ if unit_has_run; then
 	# The sandbox sees the host's root read-only but a private /tmp:
 	# the server's directory goes in as a volume.
 	dir=$(dirname "$server")
-	exec_start="$WICK run --network=none -v $dir:$dir:ro -- $server"
+	# --init: the server is not pid 1, so SIGTERM ends it.
+	exec_start="$WICK run --init --network=none -v $dir:$dir:ro -- $server"
+	post_want="exit-code exited 143" # wick run exits 128+SIGTERM
 else
 	diag "this wick has no 'run' yet; the service runs unsandboxed"
 	exec_start=$server
+	post_want="success killed TERM"
 fi
 
 cat >"$UNITS/echo@.socket" <<UNIT
@@ -49,7 +52,7 @@ Wants=network-online.target
 Environment=MARK=%n
 ExecStartPre=/bin/sh -c 'echo "\$MARK" > $T/pre-ran'
 ExecStart=$exec_start
-ExecStopPost=/bin/sh -c 'echo "\$SERVICE_RESULT" > $T/post-ran'
+ExecStopPost=/bin/sh -c 'echo \$SERVICE_RESULT \$EXIT_CODE \$EXIT_STATUS > $T/post-ran'
 UNIT
 
 out=$("$WICK" start --unit-path "$UNITS" echo@demo.socket 2>&1)
@@ -105,8 +108,8 @@ check "service gone" eval "[ -n '$main_pid' ] && ! running $main_pid"
 check "state directory removed" eval "[ ! -e '$state' ]"
 check "tcp port released" eval "! is_listening tcp $port"
 check "udp port released" eval "! is_listening udp $port"
-expect_eq "ExecStopPost ran after a clean stop" \
-	"$(cat "$T/post-ran" 2>/dev/null)" "success"
+expect_eq "ExecStopPost ran, with the service's result" \
+	"$(cat "$T/post-ran" 2>/dev/null)" "$post_want"
 expect_eq "status after stop" "$("$WICK" status echo@demo.socket; echo $?)" \
 	"echo@demo.socket: not started
 3"
