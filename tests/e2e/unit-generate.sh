@@ -44,7 +44,7 @@ Also=echo.socket"
 sdir=$(dirname "$server")
 "$WICK" generate systemd --name echo --output "$gen" -- wick run \
 	-l "127.0.0.1:$port" --listen-datagram "[::1]:$port" \
-	--network=none -v "$sdir:$sdir:ro" -- "$server"
+	--init --network=none -v "$sdir:$sdir:ro" -- "$server"
 expect_eq "--output writes the files" "$(cd "$gen" && ls)" \
 	"echo.service
 echo.socket"
