@@ -23,8 +23,9 @@ UNITS    := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 PROGRAMS := $(B)/wick $(B)/wick-echo
 LIBS     := $(B)/libwick.a $(B)/libwick.so
+HELPERS  := $(B)/helpers/wick-envprobe
 
-all: $(PROGRAMS) $(LIBS) $(UNITS)
+all: $(PROGRAMS) $(LIBS) $(UNITS) $(HELPERS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -44,6 +45,13 @@ $(B)/wick: $(WICK_OBJ) $(B)/libwick.a
 $(B)/wick-echo: $(B)/servers/echo.o $(B)/libwick.a
 	$(CC) $(LDFLAGS) -o $@ $^
 
+# A static build goes into images that hold nothing else (podman import of
+# a one-file rootfs), so it must not need a loader or a shared libc.
+all: $(B)/wick-echo-static
+
+$(B)/wick-echo-static: $(B)/servers/echo.o $(B)/libwick.a
+	$(CC) -static $(LDFLAGS) -o $@ $^
+
 $(B)/tests/%: $(B)/tests/unit/%.o $(B)/libwick.a
 	$(CC) $(LDFLAGS) -o $@ $^
 
@@ -55,16 +63,25 @@ $(B)/tests/unit-parse: $(B)/tests/unit/unit-parse.o $(UNIT_PARSE_OBJ) \
 		$(B)/libwick.a
 	$(CC) $(LDFLAGS) -o $@ $^
 
-check: all
+# Test helpers, kept out of $(B)/tests/ so the driver does not run them.
+$(B)/helpers/wick-%: $(B)/tests/helpers/%.o $(B)/libwick.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^
+
+# Dependencies first: the build itself needs libseccomp's header.
+check:
 	@tests/deps.sh
+	@$(MAKE) --no-print-directory all
 	@tests/run
 
-demo: all
+demo:
 	@tests/deps.sh demo
+	@$(MAKE) --no-print-directory all
 	@tests/demo.sh
 
-bench: all
+bench:
 	@bench/deps.sh
+	@$(MAKE) --no-print-directory all
 	@bench/run
 
 install: all

@@ -446,6 +446,12 @@ static int setup_signals(struct engine *e)
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGUSR1);
 	sigaddset(&mask, SIGUSR2);
+	/* A shell starts background jobs with SIGINT ignored, which would
+	 * hide it from the signalfd; a supervisor must see its stop signal,
+	 * and services start with default dispositions, as under systemd. */
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigismember(&mask, sig))
+			signal(sig, SIG_DFL);
 	if (sigprocmask(SIG_BLOCK, &mask, &e->oldmask) < 0)
 		return -errno;
 	e->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -489,7 +495,8 @@ static int engine_init(struct engine *e)
 	if (r < 0)
 		return r;
 	e->epfd = epoll_create1(EPOLL_CLOEXEC);
-	e->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	e->timerfd =
+		timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (e->epfd < 0 || e->timerfd < 0)
 		return -errno;
 	r = watch(e, e->timerfd, TAG_TIMER);

@@ -23,11 +23,14 @@ static void help(void)
 {
 	printf("usage: wick activate [OPTIONS] [--] COMMAND [ARG...]\n\n"
 	       "Listens on every ADDR, and starts COMMAND with the sockets as "
-	       "fds 3, 4, ...\n(LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES) when the "
+	       "fds 3, 4, ...\n(LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES) when "
+	       "the "
 	       "first client arrives.\nWhen COMMAND exits, the sockets stay "
 	       "open and wick waits again.\n\n%s"
 	       "  -q, --quiet              errors only\n"
-	       "  -v, --verbose            also per-connection events\n",
+	       "  -v, --verbose            also per-connection events\n"
+	       "Short forms, as in systemd-socket-activate: -a (--accept), "
+	       "-d (--datagram),\n-E (--setenv).\n",
 	       listen_cli_help);
 }
 

@@ -53,14 +53,15 @@ static int parse_unix(const char *text, struct address *a)
 
 	a->sa.un.sun_family = AF_UNIX;
 	if (text[0] == '@') {
-		/* Abstract: a leading NUL, and no trailing one in the length. */
+		/* Abstract: a leading NUL, no trailing one in the length. */
 		if (n < 2)
 			return -EINVAL;
 		if (n > sizeof(a->sa.un.sun_path))
 			return -ENAMETOOLONG;
 		a->sa.un.sun_path[0] = '\0';
 		memcpy(a->sa.un.sun_path + 1, text + 1, n - 1);
-		a->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
+		a->len =
+			(socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
 		return 0;
 	}
 	if (n >= sizeof(a->sa.un.sun_path))

@@ -15,12 +15,12 @@ const char listen_cli_help[] =
 	"  -l, --listen ADDR        listen on ADDR (type from -d/--seqpacket)\n"
 	"      --listen-stream ADDR, --listen-datagram ADDR,\n"
 	"      --listen-seqpacket ADDR  listen with that socket type\n"
-	"  -d, --datagram           -l addresses are datagram sockets\n"
+	"      --datagram           -l addresses are datagram sockets\n"
 	"      --seqpacket          -l addresses are seqpacket sockets\n"
-	"  -a, --accept             one instance per connection, on fd 3\n"
+	"      --accept             one instance per connection, on fd 3\n"
 	"      --inetd              connection on stdin/stdout, no LISTEN_*\n"
 	"      --now                start at once, without waiting\n"
-	"  -E, --setenv VAR[=VAL]   set VAR for the service\n"
+	"      --setenv VAR[=VAL]   set VAR for the service\n"
 	"      --fdname NAME[:NAME...]  LISTEN_FDNAMES, in listen order\n"
 	"      --socket-mode MODE   Unix socket file mode (octal, 0666)\n"
 	"      --backlog N          listen backlog (SOMAXCONN)\n"
@@ -337,7 +337,8 @@ int listen_cli_open(struct listen_cli *c, char **argv, bool need_path)
 	if (need_path) {
 		a->path = spawn_resolve(argv[0]);
 		if (!a->path) {
-			log_error("cannot run '%s': %s (check the name and PATH)",
+			log_error("cannot run '%s': %s (check the name and "
+				  "PATH)",
 				  argv[0],
 				  errno == EACCES ? "not executable"
 						  : "command not found");
@@ -353,7 +354,8 @@ int listen_cli_open(struct listen_cli *c, char **argv, bool need_path)
 		if (r < 0) {
 			address_format(&l->addr, where, sizeof(where));
 			log_error("listen %s (%s): %s", where,
-				  listener_type_name(l->type), open_error(l, r));
+				  listener_type_name(l->type),
+				  open_error(l, r));
 			listen_cli_close(c);
 			return 1;
 		}

@@ -403,3 +403,21 @@ int cmd_unit_stop(int argc, char **argv)
 	unit_path_free(&o.path);
 	return r < 0 ? 0 : r ? r : status;
 }
+
+static bool unit_like(const char *s)
+{
+	size_t n = strlen(s);
+
+	return (n > 7 && !strcmp(s + n - 7, ".socket")) ||
+	       (n > 8 && !strcmp(s + n - 8, ".service"));
+}
+
+/* `wick stop` ends sandboxes by name and started units: operands named
+ * like units (NAME.socket, NAME.service) make it the unit command. */
+int cmd_stop_any(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (unit_like(argv[i]))
+			return cmd_unit_stop(argc, argv);
+	return cmd_stop(argc, argv);
+}

@@ -2,8 +2,8 @@
 # Installs what `make check` (or, with "demo", `make demo`) needs, as Debian
 # packages, when run as root; otherwise says what is missing.
 set -u
-pkgs=(socat curl iproute2 util-linux systemd lighttpd libseccomp2)
-[ "${1:-}" = demo ] || pkgs+=(podman runc uidmap libseccomp-dev
+pkgs=(socat curl iproute2 util-linux libseccomp-dev libc6-dev)
+[ "${1:-}" = demo ] || pkgs+=(systemd lighttpd podman runc uidmap
 	libsystemd-dev clang passwd)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,0 +1,273 @@
+/* mounts.c — the sandbox's file system: the root (the host's or --rootfs,
+ * read-only or under a throw-away overlay), fresh /proc, minimal /dev,
+ * private /tmp and /run, read-only /sys, volumes; then pivot_root. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sandbox.h"
+
+/* A tmpfs over the host's /tmp, in our mount namespace only, holds the new
+ * root and the overlay's upper layer while the tree is built. Every
+ * source is grabbed as a detached mount first, so shadowing /tmp hides
+ * nothing we still need. */
+#define STAGE "/tmp"
+#define NEWROOT STAGE "/root"
+
+static const char *const dev_nodes[] = {"null", "zero", "full", "random",
+					"urandom", "tty"};
+#define N_DEV_NODES (sizeof(dev_nodes) / sizeof(dev_nodes[0]))
+
+struct sources {
+	int root;
+	int sys;
+	int notify;
+	int dev[N_DEV_NODES];
+	int volumes[64];
+};
+
+static int grab(const char *path, bool recursive)
+{
+	unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
+	int fd;
+
+	fd = open_tree(AT_FDCWD, path, flags | (recursive ? AT_RECURSIVE : 0));
+	if (fd < 0)
+		sandbox_fail(errno, "binding '%s'", path);
+	return fd;
+}
+
+static void attach(int tree, const char *dst)
+{
+	if (move_mount(tree, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		sandbox_fail(errno, "mounting at '%s'", dst);
+	close(tree);
+}
+
+static void make_ro(const char *path)
+{
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+
+	if (mount_setattr(AT_FDCWD, path, AT_RECURSIVE, &attr,
+			  sizeof(attr)) < 0)
+		sandbox_fail(errno, "making '%s' read-only", path);
+}
+
+static void mount_fs(const char *type, const char *dst, unsigned long flags,
+		     const char *data)
+{
+	if (mount(type, dst, type, flags, data) < 0)
+		sandbox_fail(errno, "mounting %s at '%s'", type, dst);
+}
+
+/* Makes a mount point (and its parents) inside the new root. A read-only
+ * root cannot grow one, so a missing point there is an error naming the
+ * path and the writable places. */
+static void mount_point(const char *path, bool dir)
+{
+	char parent[4096];
+	char *slash;
+	int fd;
+
+	if (access(path, F_OK) == 0)
+		return;
+	snprintf(parent, sizeof(parent), "%s", path);
+	slash = strrchr(parent, '/');
+	if (slash && slash > parent + strlen(NEWROOT)) {
+		*slash = 0;
+		mount_point(parent, true);
+	}
+	if (dir && (mkdir(path, 0755) == 0 || errno == EEXIST))
+		return;
+	if (!dir) {
+		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			close(fd);
+			return;
+		}
+	}
+	sandbox_fail(errno, "mount point '%s' is missing and cannot be made "
+			    "(use an existing path, or one under /tmp or /run)",
+		     path + strlen(NEWROOT));
+}
+
+static void in_root(char *buf, size_t size, const char *path)
+{
+	snprintf(buf, size, NEWROOT "%s", path);
+}
+
+static void grab_sources(const struct sandbox *s, struct sources *src)
+{
+	char path[64];
+
+	src->root = grab(s->rootfs ? s->rootfs : "/", true);
+	src->sys = s->rootfs ? grab("/sys", true) : -1;
+	src->notify = s->notify_dir ? grab(s->notify_dir, false) : -1;
+	for (size_t i = 0; i < N_DEV_NODES; i++) {
+		snprintf(path, sizeof(path), "/dev/%s", dev_nodes[i]);
+		src->dev[i] = grab(path, false);
+	}
+	if (s->n_volumes > sizeof(src->volumes) / sizeof(src->volumes[0]))
+		sandbox_fail(E2BIG, "too many volumes");
+	for (size_t i = 0; i < s->n_volumes; i++)
+		src->volumes[i] = grab(s->volumes[i].src, true);
+}
+
+static void setup_root(const struct sandbox *s, int root)
+{
+	const char *opts = "lowerdir=" STAGE "/lower,upperdir=" STAGE
+			   "/upper,workdir=" STAGE "/work,userxattr";
+
+	mount_fs("tmpfs", STAGE, MS_NOSUID | MS_NODEV, "mode=0700");
+	if (mkdir(NEWROOT, 0755) < 0)
+		sandbox_fail(errno, "creating '%s'", NEWROOT);
+	if (!s->rootfs || s->rootfs_ro) {
+		attach(root, NEWROOT);
+		make_ro(NEWROOT);
+		return;
+	}
+	/* The writable layer lives in the staging tmpfs and dies with the
+	 * sandbox; DIR itself is only ever the lower, read-only layer. */
+	if (mkdir(STAGE "/lower", 0755) < 0 ||
+	    mkdir(STAGE "/upper", 0755) < 0 || mkdir(STAGE "/work", 0755) < 0)
+		sandbox_fail(errno, "creating the overlay layers");
+	attach(root, STAGE "/lower");
+	make_ro(STAGE "/lower");
+	mount_fs("overlay", NEWROOT, 0, opts);
+}
+
+static void setup_dev(const struct sources *src)
+{
+	static const char *const links[][2] = {
+		{"/proc/self/fd", "fd"},      {"/proc/self/fd/0", "stdin"},
+		{"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
+		{"pts/ptmx", "ptmx"},
+	};
+	char path[96];
+
+	mount_fs("tmpfs", NEWROOT "/dev", MS_NOSUID | MS_NOEXEC,
+		 "mode=0755,size=256k");
+	for (size_t i = 0; i < N_DEV_NODES; i++) {
+		snprintf(path, sizeof(path), NEWROOT "/dev/%s", dev_nodes[i]);
+		mount_point(path, false);
+		attach(src->dev[i], path);
+	}
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		snprintf(path, sizeof(path), NEWROOT "/dev/%s", links[i][1]);
+		if (symlink(links[i][0], path) < 0)
+			sandbox_fail(errno, "creating '/dev/%s'", links[i][1]);
+	}
+	mount_point(NEWROOT "/dev/pts", true);
+	mount_point(NEWROOT "/dev/shm", true);
+	mount_fs("devpts", NEWROOT "/dev/pts", MS_NOSUID | MS_NOEXEC,
+		 "newinstance,ptmxmode=0666,mode=0620");
+	mount_fs("tmpfs", NEWROOT "/dev/shm", MS_NOSUID | MS_NODEV,
+		 "mode=1777");
+}
+
+/* A fresh sysfs shows the sandbox's own network devices; the kernel
+ * allows it only with a network namespace of our own. */
+static void setup_sys(const struct sandbox *s, int sys)
+{
+	const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+
+	mount_point(NEWROOT "/sys", true);
+	if (s->network == NETWORK_NONE &&
+	    mount("sysfs", NEWROOT "/sys", "sysfs", ro, NULL) == 0) {
+		if (sys >= 0)
+			close(sys);
+		return;
+	}
+	if (sys >= 0) {
+		attach(sys, NEWROOT "/sys");
+		make_ro(NEWROOT "/sys");
+	}
+}
+
+/* Parts of /proc that reach past the sandbox (kernel tunables, the
+ * SysRq trigger, interrupt and bus settings) become read-only. */
+static void protect_proc(void)
+{
+	static const char *const paths[] = {"sys", "sysrq-trigger", "irq",
+					    "bus"};
+	char path[64];
+	int fd;
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		snprintf(path, sizeof(path), NEWROOT "/proc/%s", paths[i]);
+		if (access(path, F_OK) < 0)
+			continue; /* not built into this kernel */
+		fd = grab(path, true);
+		attach(fd, path);
+		make_ro(path);
+	}
+}
+
+static void setup_volumes(const struct sandbox *s, const struct sources *src)
+{
+	char path[4096];
+	struct stat st;
+
+	for (size_t i = 0; i < s->n_volumes; i++) {
+		const struct volume *v = &s->volumes[i];
+
+		if (fstat(src->volumes[i], &st) < 0)
+			sandbox_fail(errno, "volume '%s'", v->src);
+		in_root(path, sizeof(path), v->dst);
+		mount_point(path, S_ISDIR(st.st_mode));
+		attach(src->volumes[i], path);
+		if (v->ro)
+			make_ro(path);
+	}
+}
+
+static void pivot(void)
+{
+	if (chdir(NEWROOT) < 0)
+		sandbox_fail(errno, "entering the new root");
+	/* Stacking the old root on the new one and detaching it leaves no
+	 * path back to the host's tree. */
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		sandbox_fail(errno, "pivot_root");
+	if (umount2(".", MNT_DETACH) < 0)
+		sandbox_fail(errno, "detaching the host's root");
+	if (chdir("/") < 0)
+		sandbox_fail(errno, "chdir /");
+}
+
+void mounts_setup(const struct sandbox *s)
+{
+	const unsigned long nsd = MS_NOSUID | MS_NODEV;
+	struct sources src;
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		sandbox_fail(errno, "making mounts private");
+	grab_sources(s, &src);
+	setup_root(s, src.root);
+
+	mount_point(NEWROOT "/proc", true);
+	mount_fs("proc", NEWROOT "/proc", nsd | MS_NOEXEC, NULL);
+	protect_proc();
+	mount_point(NEWROOT "/dev", true);
+	setup_dev(&src);
+	mount_point(NEWROOT "/tmp", true);
+	mount_fs("tmpfs", NEWROOT "/tmp", nsd, "mode=1777");
+	/* A private /run hides the host's service sockets, which stay
+	 * connectable on a read-only file system. */
+	mount_point(NEWROOT "/run", true);
+	mount_fs("tmpfs", NEWROOT "/run", nsd, "mode=0755");
+	setup_sys(s, src.sys);
+	if (src.notify >= 0) {
+		mount_point(NEWROOT SANDBOX_NOTIFY_DIR, true);
+		attach(src.notify, NEWROOT SANDBOX_NOTIFY_DIR);
+		/* Sending to a socket needs no write access to its mount. */
+		make_ro(NEWROOT SANDBOX_NOTIFY_DIR);
+	}
+	setup_volumes(s, &src);
+	pivot();
+}

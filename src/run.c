@@ -1,0 +1,301 @@
+/* run.c — the command line of `wick run`: a table of options, each
+ * checked and stored into struct run; the work is in run_exec.c. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caps.h"
+#include "commands.h"
+#include "log.h"
+#include "run.h"
+
+enum {
+	OPT_NETWORK = OPT_LISTEN_CLI_END, OPT_ROOTFS, OPT_READ_ONLY,
+	OPT_HOSTNAME,
+	OPT_CAP_ADD, OPT_SECURITY_OPT, OPT_INIT, OPT_NAME, OPT_REPLACE,
+	OPT_RM, OPT_CIDFILE, OPT_SDNOTIFY, OPT_SDNOTIFY_TIMEOUT, OPT_QUIET,
+	OPT_VERBOSE,
+};
+
+static const struct option options[] = {
+	LISTEN_CLI_OPTIONS,
+	{"network", required_argument, NULL, OPT_NETWORK},
+	{"net", required_argument, NULL, OPT_NETWORK},
+	{"rootfs", required_argument, NULL, OPT_ROOTFS},
+	{"read-only", no_argument, NULL, OPT_READ_ONLY},
+	{"volume", required_argument, NULL, 'v'},
+	{"env", required_argument, NULL, 'e'},
+	{"workdir", required_argument, NULL, 'w'},
+	{"hostname", required_argument, NULL, OPT_HOSTNAME},
+	{"cap-add", required_argument, NULL, OPT_CAP_ADD},
+	{"security-opt", required_argument, NULL, OPT_SECURITY_OPT},
+	{"init", no_argument, NULL, OPT_INIT},
+	{"name", required_argument, NULL, OPT_NAME},
+	{"replace", no_argument, NULL, OPT_REPLACE},
+	{"rm", no_argument, NULL, OPT_RM},
+	{"detach", no_argument, NULL, 'd'},
+	{"cidfile", required_argument, NULL, OPT_CIDFILE},
+	{"sdnotify", required_argument, NULL, OPT_SDNOTIFY},
+	{"sdnotify-timeout", required_argument, NULL, OPT_SDNOTIFY_TIMEOUT},
+	{"quiet", no_argument, NULL, OPT_QUIET},
+	{"verbose", no_argument, NULL, OPT_VERBOSE},
+	{"help", no_argument, NULL, 'h'},
+	{0},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: wick run [OPTIONS] COMMAND [ARG...]\n"
+		"Runs COMMAND in a rootless sandbox; sockets passed in "
+		"LISTEN_FDS go along.\n\n"
+		"  --network=none|host    own network with only loopback "
+		"(default), or the host's\n"
+		"  --rootfs DIR           root file system (default: the "
+		"host's, read-only)\n"
+		"  --read-only            no writable layer over --rootfs\n"
+		"  -v, --volume SRC:DST[:ro]  bind SRC at DST\n"
+		"  -e, --env VAR[=VALUE]  set VAR (from wick's environment "
+		"without VALUE)\n"
+		"  -w, --workdir DIR      working directory (default /)\n"
+		"  --hostname NAME        host name inside (default wick)\n"
+		"  --cap-add CAP          keep capability CAP (none by "
+		"default)\n"
+		"  --security-opt seccomp=unconfined  no system call filter\n"
+		"  --init                 run a small init as pid 1\n"
+		"  --name NAME            name for ps/exec/stop/rm\n"
+		"  --replace              stop and replace a sandbox of that "
+		"name\n"
+		"  --rm                   accepted; state always goes when "
+		"the sandbox ends\n"
+		"  -d, --detach           return once it runs; print its id\n"
+		"  --cidfile FILE         write the id to FILE\n"
+		"  --sdnotify=container|conmon|ignore  readiness "
+		"(default container)\n"
+		"  --sdnotify-timeout SECS  wait for READY=1 (default 90)\n"
+		"  --quiet, --verbose     fewer or more messages\n\n"
+		"With listen options, wick run makes the sockets itself and "
+		"starts the sandbox\non the first client, as wick activate "
+		"does (-d is --detach here; use\n--datagram):\n%s",
+		listen_cli_help);
+}
+
+static int bad(const char *format, ...) __attribute__((format(printf, 1, 2)));
+static int bad(const char *format, ...)
+{
+	va_list ap;
+
+	va_start(ap, format);
+	fprintf(stderr, "wick: run: ");
+	vfprintf(stderr, format, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return EXIT_USAGE;
+}
+
+static int parse_volume(struct run *r, char *arg)
+{
+	struct volume *v = &r->volumes[r->sb.n_volumes];
+	char *dst, *mode;
+
+	if (r->sb.n_volumes >= RUN_MAX_VOLUMES)
+		return bad("too many volumes: '%s'", arg);
+	/* A copy to cut up: argv stays as ps shows it. */
+	arg = strdup(arg);
+	if (!arg)
+		return bad("%s", "out of memory");
+	dst = strchr(arg, ':');
+	if (!dst || arg[0] != '/' || dst[1] != '/')
+		return bad("volume '%s': want /SRC:/DST[:ro|rw] with absolute "
+			   "paths", arg);
+	*dst++ = 0;
+	mode = strchr(dst, ':');
+	if (mode) {
+		*mode++ = 0;
+		if (strcmp(mode, "ro") && strcmp(mode, "rw"))
+			return bad("volume mode '%s': want ro or rw", mode);
+	}
+	*v = (struct volume){arg, dst, mode && !strcmp(mode, "ro")};
+	r->sb.n_volumes++;
+	return 0;
+}
+
+static int parse_sdnotify(struct run *r, const char *arg)
+{
+	if (!strcmp(arg, "container"))
+		r->sdnotify = SDNOTIFY_CONTAINER;
+	else if (!strcmp(arg, "conmon"))
+		r->sdnotify = SDNOTIFY_CONMON;
+	else if (!strcmp(arg, "ignore"))
+		r->sdnotify = SDNOTIFY_IGNORE;
+	else
+		return bad("unknown --sdnotify mode '%s' (use container, "
+			   "conmon or ignore)", arg);
+	return 0;
+}
+
+static int parse_number(const char *arg, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < 0 || v > 86400)
+		return bad("'%s' is not a number of seconds (0 to 86400)", arg);
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_one(struct run *r, int opt, char *arg)
+{
+	int cap, st;
+
+	switch (opt) {
+	case OPT_NETWORK:
+		if (!strcmp(arg, "none"))
+			r->sb.network = NETWORK_NONE;
+		else if (!strcmp(arg, "host"))
+			r->sb.network = NETWORK_HOST;
+		else
+			return bad("unknown --network mode '%s' (use none or "
+				   "host)", arg);
+		return 0;
+	case OPT_ROOTFS: r->sb.rootfs = arg; return 0;
+	case OPT_READ_ONLY: r->sb.rootfs_ro = true; return 0;
+	case 'v': return parse_volume(r, arg);
+	case 'e':
+		if (r->n_env_opts >= RUN_MAX_ENV || arg[0] == '=')
+			return bad("bad or too many -e: '%s'", arg);
+		r->env_opts[r->n_env_opts++] = arg;
+		return 0;
+	case 'w':
+		if (arg[0] != '/')
+			return bad("workdir '%s' is not an absolute path", arg);
+		r->sb.workdir = arg;
+		return 0;
+	case OPT_HOSTNAME: r->sb.hostname = arg; return 0;
+	case OPT_CAP_ADD:
+		cap = caps_parse(arg);
+		if (cap < 0)
+			return bad("unknown capability '%s' (e.g. "
+				   "NET_BIND_SERVICE)", arg);
+		r->sb.caps |= 1ULL << cap;
+		return 0;
+	case OPT_SECURITY_OPT:
+		if (strcmp(arg, "seccomp=unconfined"))
+			return bad("unsupported --security-opt '%s' (only "
+				   "seccomp=unconfined)", arg);
+		r->unconfined = true;
+		return 0;
+	case OPT_INIT: r->sb.init = true; return 0;
+	case OPT_NAME:
+		if (!state_name_valid(arg))
+			return bad("bad name '%s' (letters, digits, _ . -; at "
+				   "most 64)", arg);
+		r->name = arg;
+		return 0;
+	case OPT_REPLACE: r->replace = true; return 0;
+	case OPT_RM: r->rm = true; return 0;
+	case 'd': r->detach = true; return 0;
+	case OPT_CIDFILE: r->cidfile = arg; return 0;
+	case OPT_SDNOTIFY: return parse_sdnotify(r, arg);
+	case OPT_SDNOTIFY_TIMEOUT: return parse_number(arg, &r->notify_timeout);
+	case OPT_QUIET: log_level = 0; return 0;
+	case OPT_VERBOSE: log_level = 2; return 0;
+	}
+	st = listen_cli_option(&r->lc, opt, arg);
+	if (st < 0)
+		return -st;
+	r->listening = true;
+	return 0;
+}
+
+int run_parse(struct run *r, int argc, char **argv, int *first)
+{
+	int opt, st;
+
+	memset(r, 0, sizeof(*r));
+	r->sb.volumes = r->volumes;
+	r->notify_timeout = 90;
+	r->relay_fd = -1;
+	listen_cli_init(&r->lc);
+	for (int i = 0; i < 3; i++)
+		r->sb.stdio[i] = -1;
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+l:v:e:w:dh", options, NULL)) !=
+	       -1) {
+		if (opt == 'h') {
+			usage(stdout);
+			return -1;
+		}
+		if (opt == '?' || opt == ':')
+			return bad("unknown option or missing value: '%s' (see "
+				   "wick run --help)", argv[optind - 1]);
+		st = parse_one(r, opt, optarg);
+		if (st)
+			return st;
+	}
+	if (optind >= argc)
+		return bad("%s", "no COMMAND given (wick run [OPTIONS] COMMAND "
+				 "[ARG...])");
+	if (r->sb.rootfs_ro && !r->sb.rootfs)
+		return bad("%s", "--read-only needs --rootfs (the host's root "
+				 "is always read-only)");
+	*first = optind;
+	return 0;
+}
+
+/* In the activation's child, with the sockets at 3.. and LISTEN_*
+ * set: the whole of `wick run` for this one start. */
+static int run_hook(void *data, char **argv)
+{
+	struct run *r = data;
+
+	r->sb.argv = argv;
+	return run_execute(r);
+}
+
+static int run_listening(struct run *r, char **argv)
+{
+	static char text[1024];
+	size_t o = 0;
+	int st;
+
+	if (r->detach)
+		return bad("%s", "--detach cannot be used with listen options "
+				 "(run wick itself in the background)");
+	if (r->name && r->lc.act.accept)
+		return bad("%s", "--name cannot be used with --accept (one "
+				 "sandbox per connection)");
+	st = listen_cli_open(&r->lc, argv, false);
+	if (st)
+		return st;
+	for (size_t i = 0; i < r->lc.n_listeners && o < sizeof(text); i++)
+		o += snprintf(text + o, sizeof(text) - o, "%s%s",
+			      i ? "," : "", r->lc.listeners[i].text);
+	r->listeners = text;
+	r->lc.act.exec = run_hook;
+	r->lc.act.exec_data = r;
+	st = activation_run(&r->lc.act);
+	listen_cli_close(&r->lc);
+	return st;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static struct run r;
+	int first, st;
+
+	st = run_parse(&r, argc, argv, &first);
+	if (st)
+		return st < 0 ? 0 : st;
+	if (r.listening)
+		return run_listening(&r, argv + first);
+	r.sb.argv = argv + first;
+	return run_execute(&r);
+}

@@ -1,0 +1,47 @@
+/* run.h — `wick run`: options, preparation and supervision of one
+ * sandbox; shared with `wick run -l`, whose activation starts it. */
+#ifndef WICK_RUN_H
+#define WICK_RUN_H
+
+#include <stdbool.h>
+
+#include "listen_cli.h"
+#include "sandbox.h"
+#include "sdnotify.h"
+#include "state.h"
+
+#define RUN_MAX_VOLUMES 64
+#define RUN_MAX_ENV 256
+
+struct run {
+	struct sandbox sb;
+	const char *name;
+	bool replace, rm, detach, unconfined;
+	const char *cidfile;
+	enum sdnotify_mode sdnotify;
+	int notify_timeout; /* seconds to wait for READY=1 */
+	const char *env_opts[RUN_MAX_ENV];
+	size_t n_env_opts;
+	struct volume volumes[RUN_MAX_VOLUMES];
+	const char *listeners; /* for `wick ps` */
+	struct listen_cli lc;  /* -l …: run activates the sandbox itself */
+	bool listening;
+	/* prepared */
+	struct state st;
+	char *env[RUN_MAX_ENV + 16];
+	char listen_pid[32];
+	char notify_dir[PATH_MAX + 16];
+	int relay_fd;
+	const char *outer_notify;
+};
+
+/* Parses options up to COMMAND. Returns 0, or the exit status after
+ * printing usage or the error. *first is argv's index of COMMAND. */
+int run_parse(struct run *r, int argc, char **argv, int *first);
+
+/* Checks the options against the host, builds the environment and the
+ * filter, claims the state directory, then runs the sandbox until it
+ * ends (or, with --detach, until it is up). Returns wick's exit status. */
+int run_execute(struct run *r);
+
+#endif

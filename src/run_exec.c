@@ -1,0 +1,439 @@
+/* run_exec.c — `wick run` after parsing: checks against the host, the
+ * server's environment, the state directory, and the supervision of the
+ * sandbox in the foreground or from a detached monitor. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "control.h"
+#include "log.h"
+#include "run.h"
+#include "seccomp.h"
+
+static int ready_fd = -1; /* --detach: tells the waiting foreground */
+
+/* Sockets meant for us (LISTEN_PID is our pid) sit at 3..; any other
+ * inherited fd must not reach the server. */
+static int inherited_fds(void)
+{
+	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+	char *end;
+	long n;
+
+	if (!pid || !fds || strtol(pid, NULL, 10) != getpid())
+		return 0;
+	n = strtol(fds, &end, 10);
+	if (end == fds || *end || n <= 0 || n > 4096) {
+		log_error("run: LISTEN_FDS='%s' is not a count of sockets "
+			  "(fix the activator's environment)", fds);
+		return -EINVAL;
+	}
+	for (int fd = 3; fd < 3 + n; fd++)
+		if (fcntl(fd, F_GETFD) < 0) {
+			log_error("run: LISTEN_FDS=%ld but fd %d is not open "
+				  "(fix the activator)", n, fd);
+			return -EBADF;
+		}
+	return (int)n;
+}
+
+static void env_set(struct run *r, char *entry)
+{
+	size_t key = strcspn(entry, "="), i;
+
+	for (i = 0; r->env[i]; i++)
+		if (!strncmp(r->env[i], entry, key) && r->env[i][key] == '=')
+			break;
+	if (i < RUN_MAX_ENV + 15)
+		r->env[i] = entry; /* replaces, or appends before the NULL */
+}
+
+static char *env_fmt(const char *key, const char *value)
+{
+	char *s;
+
+	if (asprintf(&s, "%s=%s", key, value) < 0)
+		abort(); /* out of memory before the sandbox exists */
+	return s;
+}
+
+static void build_env(struct run *r)
+{
+	const char *v;
+	char count[16];
+
+	env_set(r, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
+		   "/sbin:/bin");
+	env_set(r, "HOME=/root");
+	env_set(r, "container=wick");
+	if ((v = getenv("TERM")))
+		env_set(r, env_fmt("TERM", v));
+	for (size_t i = 0; i < r->n_env_opts; i++) {
+		const char *e = r->env_opts[i];
+
+		if (strchr(e, '='))
+			env_set(r, (char *)e);
+		else if ((v = getenv(e)))
+			env_set(r, env_fmt(e, v));
+	}
+	if (r->sb.n_fds > 0) {
+		snprintf(count, sizeof(count), "%d", r->sb.n_fds);
+		env_set(r, env_fmt("LISTEN_FDS", count));
+		if ((v = getenv("LISTEN_FDNAMES")))
+			env_set(r, env_fmt("LISTEN_FDNAMES", v));
+		/* Filled in the child with the pid the server sees. */
+		snprintf(r->listen_pid, sizeof(r->listen_pid), "LISTEN_PID=1");
+		env_set(r, r->listen_pid);
+		r->sb.listen_pid_env = r->listen_pid;
+	}
+	if (r->relay_fd >= 0)
+		env_set(r, "NOTIFY_SOCKET=" SANDBOX_NOTIFY_SOCKET);
+	r->sb.env = r->env;
+}
+
+static int check_host(struct run *r)
+{
+	struct stat st;
+	int e;
+
+	if (r->sb.rootfs && (stat(r->sb.rootfs, &st) < 0 ||
+			     !S_ISDIR(st.st_mode))) {
+		e = access(r->sb.rootfs, F_OK) < 0 ? errno : ENOTDIR;
+		log_error("run: rootfs '%s': %s (give an existing directory)",
+			  r->sb.rootfs, strerror(e));
+		return -e;
+	}
+	for (size_t i = 0; i < r->sb.n_volumes; i++)
+		if (stat(r->volumes[i].src, &st) < 0) {
+			e = errno;
+			log_error("run: volume source '%s': %s (create it "
+				  "first)", r->volumes[i].src, strerror(e));
+			return -e;
+		}
+	if (r->unconfined)
+		return 0;
+	e = filter_build(&r->sb.filter);
+	if (e < 0)
+		log_error("run: libseccomp.so.2 %s (install libseccomp2, or "
+			  "use --security-opt seccomp=unconfined)",
+			  e == -ENOENT ? "is not installed" : "is unusable");
+	return e;
+}
+
+static int claim_name(struct run *r)
+{
+	int e;
+
+	for (int tries = 0; tries < 2; tries++) {
+		e = state_create(&r->st, r->name);
+		if (e != -EEXIST || !r->replace || tries > 0)
+			break;
+		if (state_find(&r->st, r->name) == 0)
+			(void)control_stop(&r->st, 10); /* then claim again */
+	}
+	if (e == -EEXIST)
+		log_error("run: the name '%s' is in use by a running sandbox "
+			  "(pick another, or add --replace)", r->name);
+	else if (e < 0)
+		log_error("run: cannot keep state in '%s': %s", r->st.root,
+			  strerror(-e));
+	return e;
+}
+
+static void put_state(struct run *r)
+{
+	char cmd[1024] = "", when[32], lst[64];
+	size_t o = 0;
+
+	for (char **a = r->sb.argv; *a && o < sizeof(cmd) - 1; a++)
+		o += snprintf(cmd + o, sizeof(cmd) - o, "%s%s",
+			      o ? " " : "", *a);
+	snprintf(when, sizeof(when), "%lld", (long long)time(NULL));
+	snprintf(lst, sizeof(lst), "%d", r->sb.n_fds);
+	/* ps shows "?" for a field that failed to be written. */
+	(void)state_put(&r->st, "command", cmd);
+	(void)state_put(&r->st, "created", when);
+	(void)state_put(&r->st, "listeners",
+			r->listeners        ? r->listeners
+			: getenv("LISTEN_FDNAMES") && r->sb.n_fds
+				? getenv("LISTEN_FDNAMES")
+				: lst);
+	snprintf(lst, sizeof(lst), "%llx", (unsigned long long)r->sb.caps);
+	(void)state_put(&r->st, "caps", lst);
+	(void)state_put(&r->st, "seccomp",
+			r->unconfined ? "unconfined" : "default");
+}
+
+static const char *hint(const struct sandbox_error *e)
+{
+	if (!strcmp(e->what, "creating the namespaces") &&
+	    (e->err == ENOSPC || e->err == EPERM || e->err == EUSERS))
+		return " (user namespaces are not allowed here: see sysctl "
+		       "user.max_user_namespaces and the host's policy)";
+	if (!strncmp(e->what, "cannot run", 10) && e->err == ENOENT)
+		return " (is it installed in the sandbox's root?)";
+	if (!strncmp(e->what, "mounting overlay", 16))
+		return " (try --read-only)";
+	return "";
+}
+
+static int start(struct run *r)
+{
+	struct sandbox_error e = {0};
+	int err;
+
+	err = sandbox_start(&r->sb, &e);
+	if (err == 0)
+		return 0;
+	log_error("run: %s: %s%s", e.what, strerror(e.err), hint(&e));
+	if (!strncmp(e.what, "cannot run", 10))
+		return e.err == ENOENT ? 127 : 126;
+	return 1;
+}
+
+/* With --init the server is pid 1's child; its host pid is the one a
+ * service manager should watch. */
+static pid_t server_pid(const struct run *r)
+{
+	char path[64], buf[64];
+	FILE *f;
+	int pid = 0;
+
+	if (!r->sb.init)
+		return r->sb.pid;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children",
+		 (int)r->sb.pid, (int)r->sb.pid);
+	f = fopen(path, "re");
+	if (f && fgets(buf, sizeof(buf), f))
+		pid = atoi(buf);
+	if (f)
+		fclose(f);
+	return pid > 0 ? pid : r->sb.pid;
+}
+
+static void announce_ready(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (ready_fd < 0)
+		return;
+	if (write(ready_fd, "0", 1) != 1)
+		log_debug("run: the foreground is gone");
+	close(ready_fd);
+	ready_fd = -1;
+	/* From now on nobody reads our messages. */
+	if (fd >= 0) {
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+}
+
+static void after_start(struct run *r)
+{
+	char msg[64], pid[16];
+	int fd, n;
+
+	snprintf(pid, sizeof(pid), "%d", (int)r->sb.pid);
+	(void)state_put(&r->st, "pid", pid); /* ps shows "?" without it */
+	if (r->cidfile) {
+		fd = open(r->cidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			  0644);
+		if (fd < 0 || dprintf(fd, "%s\n", r->st.id) < 0)
+			log_error("run: cannot write cidfile '%s': %s",
+				  r->cidfile, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	log_debug("run: %s started as pid %d", r->st.name, (int)r->sb.pid);
+	if (r->sdnotify == SDNOTIFY_CONMON && r->outer_notify) {
+		n = snprintf(msg, sizeof(msg), "READY=1\nMAINPID=%d",
+			     (int)server_pid(r));
+		fd = sdnotify_send(r->outer_notify, msg, n);
+		if (fd < 0)
+			log_error("run: cannot notify '%s': %s",
+				  r->outer_notify, strerror(-fd));
+	}
+	if (r->relay_fd < 0)
+		announce_ready();
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One signal: the sandbox's end (returns true) or one to pass on. */
+static bool on_signal(struct run *r, int sfd, int *wstatus)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo != SIGCHLD) {
+			(void)kill(r->sb.pid, si.ssi_signo); /* may be gone */
+			continue;
+		}
+		if (waitpid(r->sb.pid, wstatus, WNOHANG) == r->sb.pid)
+			return true;
+	}
+	return false;
+}
+
+static void on_notify(struct run *r, bool *ready)
+{
+	bool was = *ready;
+	int e;
+
+	e = sdnotify_relay_pump(r->relay_fd, r->outer_notify, server_pid(r),
+				ready);
+	if (e < 0)
+		log_error("run: relaying to '%s': %s", r->outer_notify,
+			  strerror(-e));
+	if (*ready && !was)
+		announce_ready();
+}
+
+static int supervise(struct run *r, int sfd)
+{
+	int64_t deadline = now_ms() + (int64_t)r->notify_timeout * 1000;
+	bool ready = r->relay_fd < 0, timed_out = false;
+	struct pollfd p[2] = {{sfd, POLLIN, 0}, {r->relay_fd, POLLIN, 0}};
+	int wstatus = 0, n, wait;
+
+	for (;;) {
+		wait = ready ? -1 : (int)(deadline - now_ms());
+		n = poll(p, r->relay_fd >= 0 ? 2 : 1, wait < 0 && !ready ? 0
+								       : wait);
+		if (n < 0 && errno != EINTR)
+			return 1;
+		if (n == 0 && !ready) {
+			log_error("run: %s sent no READY=1 within %d s; "
+				  "stopping it", r->st.name, r->notify_timeout);
+			(void)kill(r->sb.pid, SIGKILL);
+			ready = timed_out = true;
+		}
+		if (n > 0 && (p[1].revents & POLLIN))
+			on_notify(r, &ready);
+		if (n > 0 && (p[0].revents & POLLIN) &&
+		    on_signal(r, sfd, &wstatus))
+			break;
+	}
+	log_debug("run: %s exited with status %d", r->st.name,
+		  sandbox_exit_status(wstatus));
+	return timed_out ? 1 : sandbox_exit_status(wstatus);
+}
+
+static int run_foreground(struct run *r)
+{
+	static const int sigs[] = {SIGCHLD, SIGHUP,  SIGINT,   SIGQUIT,
+				   SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH};
+	sigset_t set;
+	int sfd, st;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&set, sigs[i]);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0) {
+		log_error("run: signalfd: %s", strerror(errno));
+		return 1;
+	}
+	st = start(r);
+	if (st == 0) {
+		after_start(r);
+		st = supervise(r, sfd);
+		if (r->cidfile)
+			(void)unlink(r->cidfile); /* the id is gone with it */
+	}
+	close(sfd);
+	return st;
+}
+
+/* The foreground returns once the sandbox runs (and is ready); a monitor
+ * process stays to supervise it, holding the state's lock. */
+static int run_detached(struct run *r)
+{
+	int fds[2], null, ws;
+	char c;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) < 0 ||
+	    (null = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
+		log_error("run: --detach: %s", strerror(errno));
+		return 1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		log_error("run: --detach: fork: %s", strerror(errno));
+		return 1;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		setsid();
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		for (int i = 0; i < 3; i++)
+			r->sb.stdio[i] = null;
+		ready_fd = fds[1];
+		ws = run_foreground(r);
+		state_remove(&r->st);
+		_exit(ws);
+	}
+	close(fds[1]);
+	close(null);
+	if (r->st.lock_fd >= 0)
+		close(r->st.lock_fd); /* the monitor's copy holds the lock */
+	if (read(fds[0], &c, 1) == 1) {
+		printf("%s\n", r->st.id);
+		return 0;
+	}
+	waitpid(pid, &ws, 0);
+	return sandbox_exit_status(ws) ? sandbox_exit_status(ws) : 1;
+}
+
+int run_execute(struct run *r)
+{
+	int n, st;
+
+	n = inherited_fds();
+	if (n < 0)
+		return 1;
+	r->sb.n_fds = n;
+	close_range(3 + n, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (check_host(r) < 0 || claim_name(r) < 0)
+		return 1;
+
+	r->outer_notify = getenv("NOTIFY_SOCKET");
+	if (r->sdnotify == SDNOTIFY_CONTAINER && r->outer_notify) {
+		snprintf(r->notify_dir, sizeof(r->notify_dir), "%s/notify",
+			 r->st.dir);
+		r->relay_fd = sdnotify_relay_open(r->notify_dir);
+		if (r->relay_fd < 0) {
+			log_error("run: notify relay in '%s': %s",
+				  r->notify_dir, strerror(-r->relay_fd));
+			state_remove(&r->st);
+			return 1;
+		}
+		r->sb.notify_dir = r->notify_dir;
+	}
+	build_env(r);
+	put_state(r);
+	if (r->detach)
+		return run_detached(r);
+	st = run_foreground(r);
+	state_remove(&r->st);
+	return st;
+}

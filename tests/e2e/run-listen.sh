@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# wick run -l: wick makes the sockets, the first client starts the sandbox,
+# the server answers on TCP (IPv4 and IPv6), UDP and a Unix socket, and
+# wick re-arms when it ends; and wick activate … -- wick run … does the same.
+# wick-test: rootless
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../helpers/run-lib.sh"
+
+if ! sandbox_usable; then
+	skip "run-listen" "no sandbox here: $(cat "$T/usable.log")"
+	exit 0
+fi
+
+port=$(free_port)
+sock=$T/unix.sock
+v6=0
+ip -6 addr show lo 2>/dev/null | grep -q '::1' && v6=1
+six=()
+[ $v6 -eq 1 ] && six=(-l "[::1]:$port")
+bg "$T/l.log" "$WICK" run --name lw -l 127.0.0.1:"$port" "${six[@]}" \
+	--listen-datagram 127.0.0.1:"$port" -l "$sock" \
+	--fdname "tcp:${six:+tcp6:}udp:unix" --init "${PROBE[@]}"
+act=$BG_PID
+wait_until 5 is_listening udp "$port"
+check "the sandbox does not run before the first client" \
+	test -z "$("$WICK" ps | grep '^lw ')"
+out=$(echo one | socat -t3 - TCP:127.0.0.1:"$port",bind=127.0.0.2)
+expect_match "TCP 127.0.0.1 answers, client address real" "$out" "peer=127.0.0.2:* one"
+if [ $v6 -eq 1 ]; then
+	out=$(echo six | socat -t3 - TCP6:[::1]:"$port")
+	expect_match "TCP [::1] answers" "$out" "peer=::1:* six"
+else
+	skip "TCP [::1] answers" "no IPv6 loopback here"
+fi
+out=$(echo dgram | socat -t3 - UDP:127.0.0.1:"$port",bind=127.0.0.2)
+expect_match "UDP answers to 127.0.0.2" "$out" "peer=127.0.0.2:* dgram"
+out=$(echo unix | socat -t3 - UNIX-CONNECT:"$sock")
+expect_match "the Unix stream socket answers" "$out" "peer=unix:0 unix"
+wait_log "$T/l.log" '^fds=' 5
+names="tcp:${six:+tcp6:}udp:unix"
+n=$((3 + ${#six[@]} / 2))
+expect_match "LISTEN_PID 2 under --init, names as given" "$(cat "$T/l.log")" \
+	"*pid=2 listen_pid=2 listen_fds=$n names=$names*"
+want_ino=$(ss -Hltne "sport = :$port" | grep '127.0.0.1' | grep -o 'ino:[0-9]*' | cut -d: -f2)
+expect_match "fd 3 is the socket wick bound" "$(cat "$T/l.log")" "*fd3=socket:\[$want_ino\]*"
+out=$("$WICK" ps | grep '^lw ' | tr -s ' ' | cut -d' ' -f6)
+expect_eq "ps lists the listen addresses" "$out" \
+	"127.0.0.1:$port,${six:+[::1]:$port,}127.0.0.1:$port,$sock"
+
+"$WICK" stop -t 2 lw >/dev/null
+check "after stop, wick listens again" wait_log "$T/l.log" "listening again" 5
+out=$(echo two | socat -t3 - TCP:127.0.0.1:"$port")
+expect_match "the next client starts a new sandbox" "$out" "peer=127.0.0.1:* two"
+kill -TERM "$act"
+wait "$act"
+check "SIGTERM to wick run -l closes everything" \
+	sh -c "! ss -Hltn 'sport = :$port' | grep -q . && test ! -e '$sock'"
+
+# The activator and the sandbox as two commands.
+port=$(free_port)
+bg "$T/a.log" "$WICK" activate -l 127.0.0.1:"$port" --fdname web -- \
+	"$WICK" run "${PROBE[@]}"
+wait_until 5 is_listening tcp "$port"
+out=$(echo three | socat -t3 - TCP:127.0.0.1:"$port",bind=127.0.0.2)
+expect_match "wick activate -- wick run answers" "$out" "peer=127.0.0.2:* three"
+wait_log "$T/a.log" '^fds=' 5
+expect_match "… with LISTEN_PID 1 and the name" "$(cat "$T/a.log")" \
+	"*pid=1 listen_pid=1 listen_fds=1 names=web*fds=0,1,2,3,*"
+
+out=$("$WICK" run -l 127.0.0.1:"$port" -d true 2>&1)
+expect_eq "-l with --detach: one line" "$out" \
+	"wick: run: --detach cannot be used with listen options (run wick itself in the background)"
+out=$("$WICK" run -l 127.0.0.1:"$port" --accept --name x true 2>&1)
+expect_eq "--accept with --name: one line" "$out" \
+	"wick: run: --name cannot be used with --accept (one sandbox per connection)"

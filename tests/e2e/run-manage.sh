@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# wick ps/exec/stop/rm on named sandboxes, exit statuses and signals, and
+# bad input: one line each, and nothing left behind (no state directory,
+# no mount, no process).
+# wick-test: rootless
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../helpers/run-lib.sh"
+
+if ! sandbox_usable; then
+	skip "run-manage" "no sandbox here: $(cat "$T/usable.log")"
+	exit 0
+fi
+SR=$(state_root)
+me=$(id -u)
+
+# snapshot: state entries, our mounts and our processes running $T's probe.
+snapshot() {
+	ls -A "$SR" 2>/dev/null | sort | tr '\n' ' '
+	wc -l </proc/self/mountinfo
+	pgrep -u "$me" -f "^/run/pb/probe" | wc -l
+}
+
+id=$("$WICK" run -d --name web1 "${PROBE[@]}")
+expect_match "run -d prints a 32-digit id" "$id" \
+	"$(printf '[0-9a-f]%.0s' $(seq 32))"
+out=$("$WICK" ps)
+expect_match "ps lists it: name, id, command, status, age, listeners" \
+	"$(grep '^web1 ' <<<"$out" | tr -s ' ')" \
+	"web1 ${id:0:12} /run/pb/probe running [0-9]s 0"
+expect_match "ps has a header" "$(head -1 <<<"$out" | tr -s ' ')" \
+	"NAME ID COMMAND STATUS AGE LISTENERS"
+
+out=$("$WICK" exec web1 sh -c 'for p in /proc/[0-9]*; do printf "%s " "$(cat $p/comm)"; done; ls /sys/class/net')
+expect_eq "exec sees the sandbox's processes and network" "$(echo $out)" "probe sh lo"
+out=$("$WICK" exec web1 sh -c 'grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status | tr -s "\t" " " | sort | tr "\n" " "')
+expect_eq "exec runs under the same restrictions" "$out" \
+	"CapEff: 0000000000000000 NoNewPrivs: 1 Seccomp: 2 "
+out=$("$WICK" exec "${id:0:8}" cat /proc/1/cmdline | tr '\0' ' ')
+expect_eq "exec finds a sandbox by id prefix" "$out" "/run/pb/probe "
+"$WICK" exec web1 sh -c 'exit 7'
+expect_eq "exec returns the command's status" "$?" "7"
+out=$("$WICK" exec -t web1 tty </dev/null | tr -d '\r')
+expect_eq "exec -t gives the command a terminal of the sandbox" "$out" "/dev/pts/0"
+out=$("$WICK" exec web1 tty </dev/null)
+expect_eq "exec without -t gives none" "$out" "not a tty"
+
+out=$("$WICK" run -d --name web1 "${PROBE[@]}" 2>&1)
+expect_eq "a name in use: one line" "$out" \
+	"wick: run: the name 'web1' is in use by a running sandbox (pick another, or add --replace)"
+id2=$("$WICK" run -d --name web1 --replace "${PROBE[@]}")
+out=$("$WICK" ps | grep -c '^web1 ')
+expect_eq "--replace leaves one web1" "$out" "1"
+check "--replace gave it a new id" test "$id2" != "$id"
+
+out=$("$WICK" rm web1 2>&1)
+expect_eq "rm of a running sandbox: one line" "$out" \
+	"wick: rm: 'web1' is running (stop it first, or use rm -f)"
+out=$("$WICK" stop -t 1 web1)
+expect_eq "stop prints the name" "$out" "web1"
+check "stop removed its state" test ! -e "$SR/web1"
+out=$("$WICK" exec web1 true 2>&1)
+st=$?
+expect_eq "exec into a gone sandbox: one line" "$out" \
+	"wick: exec: no running sandbox named 'web1' (see wick ps)"
+expect_eq "… exit 1" "$st" "1"
+"$WICK" run -d --name web2 sleep 1000 >/dev/null
+start=$(date +%s)
+"$WICK" stop -t 1 web2 >/dev/null
+took=$(($(date +%s) - start))
+check "stop falls back to SIGKILL after -t (sleep as pid 1 ignores SIGTERM)" \
+	test "$took" -ge 1 -a "$took" -le 4
+"$WICK" run -d --name web3 "${PROBE[@]}" >/dev/null
+out=$("$WICK" rm -f web3)
+expect_eq "rm -f stops and removes" "$out" "web3"
+check "… and its state is gone" test ! -e "$SR/web3"
+
+"$WICK" run sh -c 'exit 3'
+expect_eq "run exits with the command's status" "$?" "3"
+"$WICK" run --init sh -c 'exit 4'
+expect_eq "… also with --init" "$?" "4"
+"$WICK" run --init sh -c 'kill -KILL $$'
+expect_eq "a command killed by a signal gives 128+N (--init)" "$?" "137"
+bg "$T/kill.log" "$WICK" run --name k1 sleep 1000
+k1=$BG_PID
+wait_until 5 test -s "$SR/k1/pid"
+kill -KILL "$(cat "$SR/k1/pid")"
+wait "$k1"
+expect_eq "a server killed from outside gives 128+N" "$?" "137"
+bg "$T/sig.log" "$WICK" run --init sh -c 'trap "echo got TERM; exit 5" TERM; echo up; while :; do sleep 0.1; done'
+sig=$BG_PID
+wait_log "$T/sig.log" up
+kill -TERM "$sig"
+wait "$sig"
+expect_eq "SIGTERM to wick reaches the server through --init" "$?" "5"
+expect_match "… which handled it" "$(cat "$T/sig.log")" "*got TERM*"
+out=$("$WICK" run --init sh -c '(sleep 0.2 & exec true) ; sleep 0.5; grep -l "^State:.*Z" /proc/[0-9]*/status | wc -l')
+expect_eq "--init reaps orphans (no zombie left)" "$out" "0"
+
+before=$(snapshot)
+bad() { # DESC WANT_STATUS WANT_LINE ARGS…
+	local d=$1 ws=$2 wl=$3 out st
+	shift 3
+	out=$("$@" 2>&1)
+	st=$?
+	expect_eq "$d: one line" "$out" "$wl"
+	expect_eq "$d: exit $ws" "$st" "$ws"
+	expect_eq "$d: nothing left behind" "$(snapshot)" "$before"
+}
+bad "unknown --network" 2 \
+	"wick: run: unknown --network mode 'bridge' (use none or host)" \
+	"$WICK" run --network=bridge true
+bad "missing rootfs" 1 \
+	"wick: run: rootfs '$T/nope': No such file or directory (give an existing directory)" \
+	"$WICK" run --name gone --rootfs "$T/nope" true
+bad "missing command" 127 \
+	"wick: run: cannot run 'no-such-command' in the sandbox: No such file or directory (is it installed in the sandbox's root?)" \
+	"$WICK" run --name gone no-such-command
+bad "volume mount point on the read-only root" 1 \
+	"wick: run: mount point '/wick-no-such-dir' is missing and cannot be made (use an existing path, or one under /tmp or /run): Read-only file system" \
+	"$WICK" run --name gone -v "$T:/wick-no-such-dir" true
+bad "unknown capability" 2 \
+	"wick: run: unknown capability 'FLY' (e.g. NET_BIND_SERVICE)" \
+	"$WICK" run --cap-add FLY true
+bad "stop of nothing" 1 \
+	"wick: stop: no running sandbox named 'gone' (see wick ps)" \
+	"$WICK" stop gone
+
+# User namespaces refused: set the limit to 0 inside a user namespace of
+# our own (the limit is per namespace), never on the host.
+if unshare -Ur true 2>/dev/null; then
+	out=$(unshare -Ur sh -c "echo 0 >/proc/sys/user/max_user_namespaces &&
+		XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR '$WICK' run --name nouserns true" 2>&1)
+	expect_eq "no user namespaces allowed: one line" "$out" \
+		"wick: run: creating the namespaces: No space left on device (user namespaces are not allowed here: see sysctl user.max_user_namespaces and the host's policy)"
+	expect_eq "… nothing left behind" "$(snapshot)" "$before"
+	check "… no state for the name" test ! -e "$SR/nouserns"
+else
+	skip "no user namespaces allowed" "unshare -Ur is refused here"
+fi
