@@ -99,6 +99,8 @@ install: all
 	  $(DESTDIR)$(PREFIX)/share/man/man1; done; true
 	for m in docs/*.3; do [ -e "$$m" ] && install -m 644 $$m \
 	  $(DESTDIR)$(PREFIX)/share/man/man3; done; true
+	for m in docs/*.5; do [ -e "$$m" ] && install -D -m 644 $$m \
+	  $(DESTDIR)$(PREFIX)/share/man/man5/$$(basename $$m); done; true
 
 clean:
 	rm -rf $(B)
