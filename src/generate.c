@@ -14,7 +14,7 @@
 #include "log.h"
 
 struct socket_line {
-	const char *key;   /* NULL: a plain -l, typed at the end */
+	const char *key; /* NULL: a plain -l, typed at the end */
 	const char *value;
 };
 
@@ -28,10 +28,10 @@ struct gen {
 	size_t n_lines, n_listen;
 	const char *plain_key; /* the type of -l: -d, --seqpacket */
 	bool accept, inetd;
-	char *wick;          /* absolute path of the wick binary */
-	char **run_args;     /* `run` and its options, -l … taken out */
+	char *wick;	 /* absolute path of the wick binary */
+	char **run_args; /* `run` and its options, -l … taken out */
 	size_t n_run_args;
-	char **command;      /* the service command */
+	char **command; /* the service command */
 };
 
 /* The activation options of `wick run` (see listen_cli.c) and the
@@ -43,35 +43,54 @@ static const struct act_opt {
 	const char *key;
 	const char *value;
 } act_opts[] = {
-	{"--listen", "-l", true, NULL, NULL},
-	{"--listen-stream", NULL, true, "ListenStream", NULL},
-	{"--listen-datagram", NULL, true, "ListenDatagram", NULL},
-	{"--listen-seqpacket", NULL, true, "ListenSequentialPacket", NULL},
-	/* -d is --detach for `wick run`; only the long form types -l. */
-	{"--datagram", NULL, false, NULL, "ListenDatagram"},
-	{"--seqpacket", NULL, false, NULL, "ListenSequentialPacket"},
-	{"--accept", "-a", false, "Accept", "yes"},
-	{"--inetd", NULL, false, "Accept", "yes"},
-	{"--fdname", NULL, true, "FileDescriptorName", NULL},
-	{"--socket-mode", NULL, true, "SocketMode", NULL},
-	{"--backlog", NULL, true, "Backlog", NULL},
-	{"--bind-ipv6-only", NULL, true, "BindIPv6Only", NULL},
-	{"--reuse-port", NULL, false, "ReusePort", "yes"},
-	{"--free-bind", NULL, false, "FreeBind", "yes"},
-	{"--max-connections", NULL, true, "MaxConnections", NULL},
-	{"--trigger-limit-burst", NULL, true, "TriggerLimitBurst", NULL},
-	{"--trigger-limit-interval", NULL, true, "TriggerLimitIntervalSec",
-	 NULL},
+    {"--listen", "-l", true, NULL, NULL},
+    {"--listen-stream", NULL, true, "ListenStream", NULL},
+    {"--listen-datagram", NULL, true, "ListenDatagram", NULL},
+    {"--listen-seqpacket", NULL, true, "ListenSequentialPacket", NULL},
+    /* -d is --detach for `wick run`; only the long form types -l. */
+    {"--datagram", NULL, false, NULL, "ListenDatagram"},
+    {"--seqpacket", NULL, false, NULL, "ListenSequentialPacket"},
+    {"--accept", "-a", false, "Accept", "yes"},
+    {"--inetd", NULL, false, "Accept", "yes"},
+    {"--fdname", NULL, true, "FileDescriptorName", NULL},
+    {"--socket-mode", NULL, true, "SocketMode", NULL},
+    {"--backlog", NULL, true, "Backlog", NULL},
+    {"--bind-ipv6-only", NULL, true, "BindIPv6Only", NULL},
+    {"--reuse-port", NULL, false, "ReusePort", "yes"},
+    {"--free-bind", NULL, false, "FreeBind", "yes"},
+    {"--max-connections", NULL, true, "MaxConnections", NULL},
+    {"--trigger-limit-burst", NULL, true, "TriggerLimitBurst", NULL},
+    {"--trigger-limit-interval", NULL, true, "TriggerLimitIntervalSec", NULL},
 };
 
 /* Options of `wick run` that take a separate argument; the first other
  * word that does not start with '-' begins COMMAND. */
-static const char *const run_arg_opts[] = {
-	"--name", "--cidfile", "--sdnotify", "--network", "--cap-add",
-	"--cap-drop", "--rootfs", "--image", "--volume", "-v", "--env", "-e",
-	"--workdir", "-w", "--user", "-u", "--hostname", "--bind",
-	"--ro-bind", "--tmpfs", "--seccomp", "--setenv", "-E",
-	"--security-opt", "--sdnotify-timeout", NULL};
+static const char *const run_arg_opts[] = {"--name",
+					   "--cidfile",
+					   "--sdnotify",
+					   "--network",
+					   "--cap-add",
+					   "--cap-drop",
+					   "--rootfs",
+					   "--image",
+					   "--volume",
+					   "-v",
+					   "--env",
+					   "-e",
+					   "--workdir",
+					   "-w",
+					   "--user",
+					   "-u",
+					   "--hostname",
+					   "--bind",
+					   "--ro-bind",
+					   "--tmpfs",
+					   "--seccomp",
+					   "--setenv",
+					   "-E",
+					   "--security-opt",
+					   "--sdnotify-timeout",
+					   NULL};
 
 static bool takes_arg(const char *opt)
 {
@@ -182,8 +201,8 @@ static int parse_run_line(struct gen *g, int argc, char **argv)
 		return r < 0 ? r : -EINVAL;
 	for (size_t k = 0; k < g->n_lines; k++)
 		if (!g->lines[k].key)
-			g->lines[k].key = g->plain_key ? g->plain_key
-						       : "ListenStream";
+			g->lines[k].key =
+			    g->plain_key ? g->plain_key : "ListenStream";
 	g->command = argv + i;
 	return 0;
 }
@@ -226,8 +245,7 @@ static void write_socket(FILE *f, const struct gen *g)
 {
 	bool accept_said = false;
 
-	fprintf(f, "[Unit]\nDescription=Sockets of %s\n\n[Socket]\n",
-		g->name);
+	fprintf(f, "[Unit]\nDescription=Sockets of %s\n\n[Socket]\n", g->name);
 	for (size_t i = 0; i < g->n_lines; i++) {
 		/* --accept and --inetd both mean Accept=yes: say it once. */
 		if (!strcmp(g->lines[i].key, "Accept")) {
@@ -260,8 +278,9 @@ static void write_exec(FILE *f, const struct gen *g, bool with_wick)
 
 static void write_service(FILE *f, const struct gen *g)
 {
-	fprintf(f, "[Unit]\nDescription=%s, started by its sockets\n"
-		   "Requires=%s.socket\nAfter=%s.socket\n\n[Service]\n",
+	fprintf(f,
+		"[Unit]\nDescription=%s, started by its sockets\n"
+		"Requires=%s.socket\nAfter=%s.socket\n\n[Service]\n",
 		g->name, g->name, g->name);
 	/* Accept=yes needs a template service: one instance per connection. */
 	if (g->inetd) /* the connection on stdin and stdout */
@@ -276,9 +295,11 @@ static void write_service(FILE *f, const struct gen *g)
  * inherited sockets on to the container. */
 static void write_container(FILE *f, const struct gen *g)
 {
-	fprintf(f, "[Unit]\nDescription=%s in a container, started by its "
-		   "sockets\nRequires=%s.socket\nAfter=%s.socket\n\n"
-		   "[Container]\nImage=", g->name, g->name, g->name);
+	fprintf(f,
+		"[Unit]\nDescription=%s in a container, started by its "
+		"sockets\nRequires=%s.socket\nAfter=%s.socket\n\n"
+		"[Container]\nImage=",
+		g->name, g->name, g->name);
 	put_value(f, g->image);
 	fprintf(f, "\nNetwork=none\nExec=");
 	write_exec(f, g, false);
@@ -316,12 +337,12 @@ static int emit(const struct gen *g, const char *suffix,
 }
 
 static const char gen_usage[] =
-	"usage: wick generate systemd [--quadlet --image IMAGE] [--name NAME]\n"
-	"                     [--output DIR] -- wick run -l ADDR... [OPTIONS]"
-	" COMMAND...\n"
-	"Prints NAME.socket and NAME.service (NAME@.service with --accept)\n"
-	"for systemd; with --quadlet, NAME.container for podman's Quadlet in\n"
-	"place of the service. --output DIR writes the files there.\n";
+    "usage: wick generate systemd [--quadlet --image IMAGE] [--name NAME]\n"
+    "                     [--output DIR] -- wick run -l ADDR... [OPTIONS]"
+    " COMMAND...\n"
+    "Prints NAME.socket and NAME.service (NAME@.service with --accept)\n"
+    "for systemd; with --quadlet, NAME.container for podman's Quadlet in\n"
+    "place of the service. --output DIR writes the files there.\n";
 
 /* NAME from --name, the run line's --name, or the command's base name. */
 static const char *default_name(const struct gen *g)
@@ -340,8 +361,10 @@ static bool unit_prefix_valid(const char *s)
 	if (!*s || strlen(s) > 200)
 		return false;
 	for (; *s; s++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXY"
-			    "Z0123456789:-_.", *s))
+		if (!strchr(
+			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXY"
+			"Z0123456789:-_.",
+			*s))
 			return false;
 	return true;
 }
@@ -349,15 +372,16 @@ static bool unit_prefix_valid(const char *s)
 static int gen_options(int argc, char **argv, struct gen *g)
 {
 	static const struct option longopts[] = {
-		{"quadlet", no_argument, NULL, 'Q'},
-		{"image", required_argument, NULL, 'i'},
-		{"name", required_argument, NULL, 'n'},
-		{"output", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}};
+	    {"quadlet", no_argument, NULL, 'Q'},
+	    {"image", required_argument, NULL, 'i'},
+	    {"name", required_argument, NULL, 'n'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0}};
 	int c;
 
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+	if (argc > 1 &&
+	    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		printf("%s", gen_usage);
 		return -1;
 	}
@@ -401,7 +425,8 @@ static int gen_check(struct gen *g)
 		g->name = default_name(g);
 	if (!unit_prefix_valid(g->name)) {
 		log_error("generate: '%s' cannot be a unit name (use --name "
-			  "with letters, digits, ':', '-', '_', '.')", g->name);
+			  "with letters, digits, ':', '-', '_', '.')",
+			  g->name);
 		return EXIT_USAGE;
 	}
 	return 0;

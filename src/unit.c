@@ -10,11 +10,10 @@
 #include <unistd.h>
 
 #include "unit.h"
-#include "unit_path.h"
 #include "unit_exec.h"
+#include "unit_path.h"
 
-int unit_warn(struct unit *u, const struct unit_entry *e, const char *fmt,
-	      ...)
+int unit_warn(struct unit *u, const struct unit_entry *e, const char *fmt, ...)
 {
 	char *text, *line, **nw;
 	va_list ap;
@@ -111,7 +110,8 @@ static int assignment(struct reader *rd, struct unit_entry *e, char *l)
 	if (rd->quiet)
 		return 0;
 	if (!rd->section)
-		return unit_warn(rd->u, e, "assignment before any section, "
+		return unit_warn(rd->u, e,
+				 "assignment before any section, "
 				 "ignoring");
 	if (!eq)
 		return unit_warn(rd->u, e, "missing '=', ignoring the line");
@@ -121,13 +121,17 @@ static int assignment(struct reader *rd, struct unit_entry *e, char *l)
 		return 0;
 	kind = unit_key_kind(rd->u->n.suffix, rd->section, e->key, &words);
 	if (kind == KEY_UNKNOWN)
-		return unit_warn(rd->u, e, "unknown key '%s' in section [%s], "
-				 "ignoring", e->key, rd->section);
+		return unit_warn(rd->u, e,
+				 "unknown key '%s' in section [%s], "
+				 "ignoring",
+				 e->key, rd->section);
 	r = unit_specifier_expand(rd->u, strip(eq + 1), words, &bad_value,
 				  &bad);
 	if (r == -EBADMSG)
-		return unit_warn(rd->u, e, "bad specifier '%%%c' in %s=, "
-				 "ignoring", bad ? bad : ' ', e->key);
+		return unit_warn(rd->u, e,
+				 "bad specifier '%%%c' in %s=, "
+				 "ignoring",
+				 bad ? bad : ' ', e->key);
 	if (r < 0)
 		return r;
 	e->used = kind == KEY_USED;
@@ -258,8 +262,7 @@ static int unit_read_file(struct unit *u, const char *path)
 	return r;
 }
 
-static int unit_find(const struct unit_path *p, struct unit *u,
-		     char **template)
+static int unit_find(const struct unit_path *p, struct unit *u, char **template)
 {
 	int r = unit_path_find(p, u->name, &u->fragment);
 
@@ -333,8 +336,7 @@ static bool entry_is(const struct unit_entry *e, const char *section,
 	return !strcmp(e->section, section) && !strcmp(e->key, key);
 }
 
-const char *unit_get(const struct unit *u, const char *section,
-		     const char *key)
+const char *unit_get(const struct unit *u, const char *section, const char *key)
 {
 	for (size_t i = u->n_entries; i > 0; i--)
 		if (entry_is(&u->entries[i - 1], section, key))

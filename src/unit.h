@@ -17,9 +17,9 @@ int unit_path_add(struct unit_path *p, const char *dir);
 void unit_path_free(struct unit_path *p);
 
 struct unit_name {
-	char *prefix;   /* "echo" */
+	char *prefix;	/* "echo" */
 	char *instance; /* "demo"; NULL for a plain unit, "" for a template */
-	char *suffix;   /* "socket" */
+	char *suffix;	/* "socket" */
 };
 
 /* Splits NAME ("echo@demo.socket"). Returns 0 or -EINVAL. */
@@ -29,21 +29,21 @@ void unit_name_free(struct unit_name *n);
 struct unit_entry {
 	char *section;
 	char *key;
-	char *value;      /* continuations joined, specifiers expanded */
+	char *value;	  /* continuations joined, specifiers expanded */
 	const char *file; /* one of unit.files */
 	unsigned line;
-	bool used;        /* wick acts on this key */
+	bool used; /* wick acts on this key */
 };
 
 struct unit {
-	char *name;       /* echo@demo.socket */
+	char *name; /* echo@demo.socket */
 	struct unit_name n;
-	char *fragment;   /* the main file: echo@.socket */
-	char **files;     /* the fragment, then the drop-ins in order */
+	char *fragment; /* the main file: echo@.socket */
+	char **files;	/* the fragment, then the drop-ins in order */
 	size_t n_files;
 	struct unit_entry *entries;
 	size_t n_entries;
-	char **warnings;  /* "FILE:LINE: text", NULL-terminated */
+	char **warnings; /* "FILE:LINE: text", NULL-terminated */
 	size_t n_warnings;
 };
 
@@ -65,8 +65,8 @@ const struct unit_entry *unit_list_next(const struct unit *u,
 					size_t *i);
 
 /* Records a warning about E (or about U's fragment when E is NULL). */
-int unit_warn(struct unit *u, const struct unit_entry *e, const char *fmt,
-	      ...) __attribute__((format(printf, 3, 4)));
+int unit_warn(struct unit *u, const struct unit_entry *e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* The kind of a key for wick: 0 unknown, 1 read and used, 2 read and
  * without effect here (listed by `wick cat --unsupported`). Exec and

@@ -16,13 +16,13 @@ int unit_cmd_options(int argc, char **argv, const char *usage,
 		     const char *flags, struct unit_cmd_opts *o)
 {
 	static const struct option longopts[] = {
-		{"unit-path", required_argument, NULL, OPT_UNIT_PATH},
-		{"unsupported", no_argument, NULL, OPT_UNSUPPORTED},
-		{"all", no_argument, NULL, OPT_ALL},
-		{"quiet", no_argument, NULL, 'q'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}};
+	    {"unit-path", required_argument, NULL, OPT_UNIT_PATH},
+	    {"unsupported", no_argument, NULL, OPT_UNSUPPORTED},
+	    {"all", no_argument, NULL, OPT_ALL},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0}};
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -54,23 +54,24 @@ int unit_cmd_options(int argc, char **argv, const char *usage,
 	return 0;
 }
 
-static void report_load_error(const struct unit_cmd_opts *o,
-			      const char *name, const struct unit *u, int r)
+static void report_load_error(const struct unit_cmd_opts *o, const char *name,
+			      const struct unit *u, int r)
 {
 	if (r == -EINVAL)
 		log_error("'%s' is not a unit name (use NAME.socket or "
 			  "NAME.service, PREFIX@INSTANCE.socket for a "
-			  "template's instance)", name);
+			  "template's instance)",
+			  name);
 	else if (r == -ENOENT)
 		log_error("%s: no such unit file in %s%s (copy it there or "
-			  "add its directory with --unit-path)", name,
-			  o->path.n ? o->path.dirs[0] : "",
-			  o->path.n > 1 ? " or the rest of the search path" :
-					  "");
+			  "add its directory with --unit-path)",
+			  name, o->path.n ? o->path.dirs[0] : "",
+			  o->path.n > 1 ? " or the rest of the search path"
+					: "");
 	else if (r == -EISDIR)
 		log_error("%s: a template runs only as an instance (name it "
-			  "%s@INSTANCE.%s)", u->fragment, u->n.prefix,
-			  u->n.suffix);
+			  "%s@INSTANCE.%s)",
+			  u->fragment, u->n.prefix, u->n.suffix);
 	else if (r == -ENOEXEC)
 		log_error("%s: masked (%s is empty or links to /dev/null)",
 			  name, u->fragment);
@@ -124,11 +125,11 @@ static void cat_unsupported(const struct unit *u)
 }
 
 static const char cat_usage[] =
-	"usage: wick cat [--unit-path DIR]... [--unsupported] UNIT...\n"
-	"Prints each unit with its drop-ins as wick read it: continuations\n"
-	"joined, specifiers expanded, ignored lines left out (a warning on\n"
-	"stderr names each). --unsupported lists the keys wick reads but\n"
-	"does not act on, as FILE:LINE: [Section] Key=Value.\n";
+    "usage: wick cat [--unit-path DIR]... [--unsupported] UNIT...\n"
+    "Prints each unit with its drop-ins as wick read it: continuations\n"
+    "joined, specifiers expanded, ignored lines left out (a warning on\n"
+    "stderr names each). --unsupported lists the keys wick reads but\n"
+    "does not act on, as FILE:LINE: [Section] Key=Value.\n";
 
 int cmd_cat(int argc, char **argv)
 {

@@ -10,8 +10,8 @@
 struct unit_cmd_opts {
 	struct unit_path path;
 	bool unsupported; /* cat --unsupported */
-	bool all;         /* status --all */
-	int first_arg;    /* index of the first unit name in argv */
+	bool all;	  /* status --all */
+	int first_arg;	  /* index of the first unit name in argv */
 };
 
 /* Parses --unit-path DIR (repeatable), -q, -v and the command's own

@@ -29,14 +29,26 @@ static int unit_factor(const char *u, size_t len, uint64_t *f)
 	static const struct {
 		const char *name;
 		uint64_t us;
-	} units[] = {
-		{"us", 1}, {"usec", 1}, {"ms", 1000}, {"msec", 1000},
-		{"", 1000000}, {"s", 1000000}, {"sec", 1000000},
-		{"second", 1000000}, {"seconds", 1000000}, {"m", 60000000},
-		{"min", 60000000}, {"minute", 60000000}, {"minutes", 60000000},
-		{"h", 3600000000}, {"hr", 3600000000}, {"hour", 3600000000},
-		{"hours", 3600000000}, {"d", 86400000000}, {"day", 86400000000},
-		{"days", 86400000000}};
+	} units[] = {{"us", 1},
+		     {"usec", 1},
+		     {"ms", 1000},
+		     {"msec", 1000},
+		     {"", 1000000},
+		     {"s", 1000000},
+		     {"sec", 1000000},
+		     {"second", 1000000},
+		     {"seconds", 1000000},
+		     {"m", 60000000},
+		     {"min", 60000000},
+		     {"minute", 60000000},
+		     {"minutes", 60000000},
+		     {"h", 3600000000},
+		     {"hr", 3600000000},
+		     {"hour", 3600000000},
+		     {"hours", 3600000000},
+		     {"d", 86400000000},
+		     {"day", 86400000000},
+		     {"days", 86400000000}};
 
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 		if (strlen(units[i].name) == len &&
@@ -127,18 +139,19 @@ static int parse_mode(const char *v, mode_t *out)
 
 /* The value of KEY, parsed by an int (*)(const char *, T *); a bad one
  * is warned about and the previous good one (or the default) stays. */
-#define GET(u, sec_, key_, parse_, dst_)                                    \
-	do {                                                                 \
-		for (size_t i_ = 0; i_ < (u)->n_entries; i_++) {             \
-			struct unit_entry *e_ = &(u)->entries[i_];           \
-			if (strcmp(e_->section, sec_) ||                     \
-			    strcmp(e_->key, key_) || !*e_->value)            \
-				continue;                                    \
-			if (parse_(e_->value, dst_) < 0)                     \
-				(void)unit_warn(u, e_, "invalid %s=%s, "     \
-						"ignoring", key_,            \
-						e_->value);                  \
-		}                                                            \
+#define GET(u, sec_, key_, parse_, dst_)                                       \
+	do {                                                                   \
+		for (size_t i_ = 0; i_ < (u)->n_entries; i_++) {               \
+			struct unit_entry *e_ = &(u)->entries[i_];             \
+			if (strcmp(e_->section, sec_) ||                       \
+			    strcmp(e_->key, key_) || !*e_->value)              \
+				continue;                                      \
+			if (parse_(e_->value, dst_) < 0)                       \
+				(void)unit_warn(u, e_,                         \
+						"invalid %s=%s, "              \
+						"ignoring",                    \
+						key_, e_->value);              \
+		}                                                              \
 	} while (0)
 
 static int listen_type(const char *key)
@@ -166,9 +179,12 @@ static size_t reset_point(const struct unit *u, const char *key)
 static const char *address_problem(int r)
 {
 	switch (r) {
-	case -ERANGE: return "port or number out of range";
-	case -ENAMETOOLONG: return "path too long for a socket";
-	case -ENODEV: return "no such network interface";
+	case -ERANGE:
+		return "port or number out of range";
+	case -ENAMETOOLONG:
+		return "path too long for a socket";
+	case -ENODEV:
+		return "no such network interface";
 	}
 	return "not an address wick knows";
 }
@@ -182,7 +198,8 @@ static int socket_listeners(struct unit *u, struct socket_config *c)
 
 	for (size_t i = 0; i < u->n_entries; i++) {
 		struct unit_entry *e = &u->entries[i];
-		int type = strcmp(e->section, "Socket") ? 0 : listen_type(e->key);
+		int type =
+		    strcmp(e->section, "Socket") ? 0 : listen_type(e->key);
 		size_t k = type == SOCK_STREAM ? 0 : type == SOCK_DGRAM ? 1 : 2;
 		struct listener *l;
 		int r;
@@ -350,8 +367,8 @@ static int parse_restart(const char *v, enum service_restart *r)
 
 static int parse_kill_mode(const char *v, enum kill_mode *m)
 {
-	static const char *const names[] = {"control-group", "mixed",
-					    "process", "none"};
+	static const char *const names[] = {"control-group", "mixed", "process",
+					    "none"};
 
 	for (int i = 0; i < 4; i++)
 		if (!strcmp(v, names[i])) {
@@ -387,8 +404,10 @@ static int exec_list(struct unit *u, const char *key, struct cmd_list *l)
 
 	while ((e = unit_list_next(u, "Service", key, &i)))
 		if (exec_parse(e->value, &l->c, &l->n) < 0)
-			(void)unit_warn(u, e, "invalid command line in %s=, "
-					"ignoring", key);
+			(void)unit_warn(u, e,
+					"invalid command line in %s=, "
+					"ignoring",
+					key);
 	return 0;
 }
 
@@ -399,16 +418,20 @@ static int env_list(struct unit *u, struct service_config *c)
 	size_t i = 0;
 	int r = 0;
 
-	while (r == 0 && (e = unit_list_next(u, "Service", "Environment", &i))) {
+	while (r == 0 &&
+	       (e = unit_list_next(u, "Service", "Environment", &i))) {
 		if (exec_split(e->value, &words) < 0) {
-			(void)unit_warn(u, e, "bad quoting in Environment=, "
+			(void)unit_warn(u, e,
+					"bad quoting in Environment=, "
 					"ignoring");
 			continue;
 		}
 		for (char **w = words; r == 0 && *w; w++)
 			if (!env_assignment_valid(*w))
-				(void)unit_warn(u, e, "'%s' is not NAME=VALUE, "
-						"ignoring it", *w);
+				(void)unit_warn(u, e,
+						"'%s' is not NAME=VALUE, "
+						"ignoring it",
+						*w);
 			else
 				r = env_set(&c->env, &c->n_env, *w);
 		strv_free(words);
@@ -441,7 +464,8 @@ static void warn_unenforced(struct unit *u)
 		const char *v = unit_get(u, "Service", keys[i]);
 
 		if (v && *v && (config_bool(v, &on) < 0 || on))
-			(void)unit_warn(u, NULL, "%s=%s is not enforced by "
+			(void)unit_warn(u, NULL,
+					"%s=%s is not enforced by "
 					"wick; the service runs without it",
 					keys[i], v);
 	}
@@ -457,8 +481,8 @@ int service_config_load(struct unit *u, struct service_config *c)
 	if (!c->name)
 		return -ENOMEM;
 	GET(u, "Service", "Type", parse_type, &c->type);
-	c->notify_access = c->type == SERVICE_NOTIFY ? NOTIFY_MAIN
-						      : NOTIFY_NONE;
+	c->notify_access =
+	    c->type == SERVICE_NOTIFY ? NOTIFY_MAIN : NOTIFY_NONE;
 	GET(u, "Service", "NotifyAccess", parse_notify_access,
 	    &c->notify_access);
 	GET(u, "Service", "Restart", parse_restart, &c->restart);

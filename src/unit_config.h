@@ -17,16 +17,20 @@ struct socket_config {
 	struct listen_opts opts;
 	bool accept;
 	unsigned max_connections;
-	unsigned max_per_source;   /* 0: no limit per source address */
+	unsigned max_per_source; /* 0: no limit per source address */
 	unsigned trigger_burst;
 	uint64_t trigger_interval_us;
 	bool remove_on_stop;
-	char *service;             /* the unit it activates */
+	char *service; /* the unit it activates */
 	char *fdname;
 };
 
-enum service_type { SERVICE_SIMPLE, SERVICE_EXEC, SERVICE_NOTIFY,
-		    SERVICE_ONESHOT };
+enum service_type {
+	SERVICE_SIMPLE,
+	SERVICE_EXEC,
+	SERVICE_NOTIFY,
+	SERVICE_ONESHOT
+};
 enum service_restart { RESTART_NO, RESTART_ON_FAILURE, RESTART_ALWAYS };
 enum kill_mode { KILL_CONTROL_GROUP, KILL_MIXED, KILL_PROCESS, KILL_NONE };
 enum notify_access { NOTIFY_NONE, NOTIFY_MAIN, NOTIFY_EXEC, NOTIFY_ALL };
@@ -40,19 +44,19 @@ struct service_config {
 	char *name;
 	enum service_type type;
 	struct cmd_list pre, start, stop, stop_post;
-	char **env;        /* Environment=, NULL-terminated */
+	char **env; /* Environment=, NULL-terminated */
 	size_t n_env;
-	char **env_files;  /* EnvironmentFile=, "-" prefix kept */
+	char **env_files; /* EnvironmentFile=, "-" prefix kept */
 	size_t n_env_files;
-	char *workdir;     /* "-" prefix kept; NULL: unset */
+	char *workdir; /* "-" prefix kept; NULL: unset */
 	enum service_restart restart;
 	uint64_t restart_us, timeout_start_us, timeout_stop_us;
 	enum kill_mode kill_mode;
 	int kill_signal;
 	enum notify_access notify_access;
 	bool private_network, no_new_privileges;
-	char *state_dir;   /* where the notify socket and main pid live */
-	char *wick;        /* this wick, for PrivateNetwork= (wick run) */
+	char *state_dir; /* where the notify socket and main pid live */
+	char *wick;	 /* this wick, for PrivateNetwork= (wick run) */
 };
 
 /* Reads [Socket] of U. Warnings about bad values go to U (the line is

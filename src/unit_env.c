@@ -82,8 +82,8 @@ static char *expand_braces(const char *w, char *const *env)
 	int r = out ? 0 : -ENOMEM;
 
 	while (r == 0 && *w) {
-		const char *end = w[0] == '$' && w[1] == '{' ?
-					  strchr(w + 2, '}') : NULL;
+		const char *end =
+		    w[0] == '$' && w[1] == '{' ? strchr(w + 2, '}') : NULL;
 		const char *v;
 
 		if (end) {
@@ -106,8 +106,7 @@ static char *expand_braces(const char *w, char *const *env)
 
 /* A word that is exactly $NAME becomes the whitespace-separated words of
  * the value: returns 1 and appends them, 0 when W is not such a word. */
-static int expand_whole(const char *w, char *const *env, char ***out,
-			size_t *n)
+static int expand_whole(const char *w, char *const *env, char ***out, size_t *n)
 {
 	const char *v, *p;
 	char *word, **nv;
@@ -260,8 +259,7 @@ static int env_text_parse(const char *text, char ***env, size_t *n,
 	return 0;
 }
 
-int env_file_read(const char *path, char ***env, size_t *n,
-		  unsigned *bad_line)
+int env_file_read(const char *path, char ***env, size_t *n, unsigned *bad_line)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	char *text = NULL;

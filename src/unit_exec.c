@@ -60,8 +60,8 @@ static int unescape(const char **p, char *out)
 	}
 	if (s[0] >= '0' && s[0] <= '3' && s[1] >= '0' && s[1] <= '7' &&
 	    s[2] >= '0' && s[2] <= '7') {
-		*out = (char)((s[0] - '0') * 64 + (s[1] - '0') * 8 +
-			      (s[2] - '0'));
+		*out =
+		    (char)((s[0] - '0') * 64 + (s[1] - '0') * 8 + (s[2] - '0'));
 		*p = s + 3;
 		return *out ? 0 : -EINVAL;
 	}
@@ -87,7 +87,7 @@ int exec_next_word(const char **p, char **word, bool *plain)
 		return r;
 	b.len = 0;
 	b.s[0] = '\0';
-	for (; r == 0 && *s; ) {
+	for (; r == 0 && *s;) {
 		if (!quote && isspace((unsigned char)*s))
 			break;
 		if (*s == '\\') {

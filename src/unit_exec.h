@@ -7,12 +7,12 @@
 #include <stddef.h>
 
 struct exec_command {
-	char *path;           /* the program (argv[0] unless '@' was used) */
-	char **argv;          /* NULL-terminated */
-	bool ignore_failure;  /* '-': a failing status is not an error */
-	bool no_env_expand;   /* ':': no $VAR substitution */
-	bool privileged;      /* '+', '!', '!!': accepted; wick has no
-			       * privileges of its own to grant */
+	char *path;	     /* the program (argv[0] unless '@' was used) */
+	char **argv;	     /* NULL-terminated */
+	bool ignore_failure; /* '-': a failing status is not an error */
+	bool no_env_expand;  /* ':': no $VAR substitution */
+	bool privileged;     /* '+', '!', '!!': accepted; wick has no
+			      * privileges of its own to grant */
 };
 
 /* Splits the next word off *P: whitespace separates, "…" and '…' group,
@@ -47,8 +47,7 @@ bool env_assignment_valid(const char *text);
 /* Reads an EnvironmentFile: KEY=VALUE lines, '#'/';' comments, quotes,
  * backslash continuations. Appends to *ENV. Returns 0 or -errno; a line
  * that is not an assignment gives -EBADMSG with *BAD_LINE set. */
-int env_file_read(const char *path, char ***env, size_t *n,
-		  unsigned *bad_line);
+int env_file_read(const char *path, char ***env, size_t *n, unsigned *bad_line);
 
 void strv_free(char **v);
 size_t strv_length(char *const *v);

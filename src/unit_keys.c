@@ -6,6 +6,8 @@
 
 #include "unit.h"
 
+/* Word lists read better filled than one per line. */
+/* clang-format off */
 static const char *const socket_used[] = {
 	"ListenStream", "ListenDatagram", "ListenSequentialPacket", "Accept",
 	"Service", "SocketMode", "DirectoryMode", "Backlog", "BindIPv6Only",
@@ -75,6 +77,8 @@ static const char *const unit_ignored[] = {
 static const char *const install_ignored[] = {
 	"Alias", "WantedBy", "RequiredBy", "Also", "DefaultInstance", NULL};
 
+/* clang-format on */
+
 static bool in(const char *const *list, const char *key)
 {
 	for (; *list; list++)
@@ -98,8 +102,7 @@ enum unit_key_kind unit_key_kind(const char *suffix, const char *section,
 {
 	*words = !strncmp(key, "Exec", 4) || !strcmp(key, "Environment");
 	if (!strcmp(section, "Unit")) {
-		if (!strncmp(key, "Condition", 9) ||
-		    !strncmp(key, "Assert", 6))
+		if (!strncmp(key, "Condition", 9) || !strncmp(key, "Assert", 6))
 			return KEY_IGNORED;
 		if (!strcmp(key, "Description"))
 			return KEY_USED; /* shown by `wick status` */

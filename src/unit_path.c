@@ -57,12 +57,12 @@ static const char *home_dir(void)
  * root the system directories follow, so that both kinds of unit start. */
 int unit_path_default(struct unit_path *p)
 {
-	static const char *const user[] = {
-		"/etc/systemd/user", "/usr/local/lib/systemd/user",
-		"/usr/lib/systemd/user"};
+	static const char *const user[] = {"/etc/systemd/user",
+					   "/usr/local/lib/systemd/user",
+					   "/usr/lib/systemd/user"};
 	static const char *const sys[] = {
-		"/etc/systemd/system", "/run/systemd/system",
-		"/usr/local/lib/systemd/system", "/usr/lib/systemd/system"};
+	    "/etc/systemd/system", "/run/systemd/system",
+	    "/usr/local/lib/systemd/system", "/usr/lib/systemd/system"};
 	int r;
 
 	r = add_under(p, getenv("XDG_CONFIG_HOME"), "systemd/user");
@@ -94,7 +94,8 @@ static bool name_valid(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
 		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVW"
-			    "XYZ0123456789:-_.\\", s[i]))
+			    "XYZ0123456789:-_.\\",
+			    s[i]))
 			return false;
 	return true;
 }

@@ -35,14 +35,14 @@ extern char **environ;
 
 struct shim {
 	struct service_config *c;
-	char **env;        /* the service's environment */
+	char **env; /* the service's environment */
 	size_t n_env;
-	pid_t started;     /* the process we forked for ExecStart */
-	pid_t main;        /* the service's main process (MAINPID=) */
+	pid_t started; /* the process we forked for ExecStart */
+	pid_t main;    /* the service's main process (MAINPID=) */
 	int sigfd, notify_fd;
-	int main_fd;       /* pidfd of a MAINPID= that is not our child */
+	int main_fd; /* pidfd of a MAINPID= that is not our child */
 	bool ready, stopping, ended, timed_out;
-	int status;        /* wait status of the main process */
+	int status;	   /* wait status of the main process */
 	uint64_t deadline; /* start or stop timeout, 0: none */
 };
 
@@ -240,7 +240,8 @@ static int wait_timeout(struct shim *s, pid_t pid, uint64_t timeout_us)
 	if (fd >= 0 && timeout_us != UINT64_MAX &&
 	    poll(&p, 1, ms > INT32_MAX ? INT32_MAX : (int)ms) == 0) {
 		log_error("%s: pid %d still running after its timeout; "
-			  "killing it", s->c->name, (int)pid);
+			  "killing it",
+			  s->c->name, (int)pid);
 		(void)kill(pid, SIGKILL); /* it exists: we have not reaped it */
 	}
 	if (fd >= 0)
@@ -253,8 +254,8 @@ static int wait_timeout(struct shim *s, pid_t pid, uint64_t timeout_us)
 /* Runs the commands of L one after the other, waiting for each up to
  * TIMEOUT_US; a failure stops the list unless the command has the '-'
  * prefix. */
-static int run_list(struct shim *s, const struct cmd_list *l,
-		    const char *key, uint64_t timeout_us)
+static int run_list(struct shim *s, const struct cmd_list *l, const char *key,
+		    uint64_t timeout_us)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		pid_t pid = run_command(s, &l->c[i], false);
@@ -346,8 +347,10 @@ static void notify_receive(struct shim *s)
 {
 	char buf[4096], ctl[CMSG_SPACE(sizeof(struct ucred))];
 	struct iovec iov = {buf, sizeof(buf) - 1};
-	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1,
-			   .msg_control = ctl, .msg_controllen = sizeof(ctl)};
+	struct msghdr m = {.msg_iov = &iov,
+			   .msg_iovlen = 1,
+			   .msg_control = ctl,
+			   .msg_controllen = sizeof(ctl)};
 	struct cmsghdr *cm;
 	pid_t sender = 0;
 	ssize_t n;
@@ -365,7 +368,8 @@ static void notify_receive(struct shim *s)
 				sender = ((struct ucred *)CMSG_DATA(cm))->pid;
 		if (!notify_allowed(s, sender)) {
 			log_debug("%s: notification from pid %d ignored "
-				  "(NotifyAccess=)", s->c->name, (int)sender);
+				  "(NotifyAccess=)",
+				  s->c->name, (int)sender);
 			continue;
 		}
 		for (char *save, *l = strtok_r(buf, "\n", &save); l;
@@ -398,7 +402,7 @@ static void begin_stop(struct shim *s)
 	shim_setenv(s, "MAINPID", pid);
 	if (!s->ended && s->c->stop.n)
 		(void)run_list(s, &s->c->stop, "ExecStop",
-				s->c->timeout_stop_us);
+			       s->c->timeout_stop_us);
 	kill_service(s, s->c->kill_signal);
 	s->deadline = after(s->c->timeout_stop_us);
 }
@@ -458,7 +462,8 @@ static void on_timeout(struct shim *s)
 	s->timed_out = true;
 	if (s->stopping) {
 		log_error("%s: still running after TimeoutStopSec=; killing "
-			  "it", s->c->name);
+			  "it",
+			  s->c->name);
 		kill_service(s, SIGKILL);
 		return;
 	}
@@ -479,9 +484,10 @@ static void supervise(struct shim *s)
 	while (!s->ended) {
 		p[2].fd = s->main_fd;
 		now = now_us();
-		timeout = !s->deadline ? -1 :
-			  s->deadline <= now ? 0 :
-			  (int)((s->deadline - now + 999) / 1000);
+		timeout = !s->deadline ? -1
+			  : s->deadline <= now
+			      ? 0
+			      : (int)((s->deadline - now + 999) / 1000);
 		if (poll(p, 3, timeout) < 0 && errno != EINTR)
 			return;
 		if (p[0].revents)
@@ -521,8 +527,8 @@ static int start_and_wait(struct shim *s)
 	const struct cmd_list *l = &s->c->start;
 
 	if (s->c->type == SERVICE_ONESHOT)
-		return run_list(s, l, "ExecStart", s->c->timeout_start_us) ?
-			       -1 : 0;
+		return run_list(s, l, "ExecStart", s->c->timeout_start_us) ? -1
+									   : 0;
 	s->ended = s->ready = false;
 	s->started = s->main = run_command(s, &l->c[0], true);
 	if (s->started < 0)
@@ -539,8 +545,7 @@ static int start_and_wait(struct shim *s)
 	return 0;
 }
 
-static bool restart_wanted(const struct shim *s, int *starts,
-			   uint64_t *window)
+static bool restart_wanted(const struct shim *s, int *starts, uint64_t *window)
 {
 	bool failed = !WIFEXITED(s->status) || WEXITSTATUS(s->status) != 0;
 	uint64_t now = now_us();
@@ -554,7 +559,8 @@ static bool restart_wanted(const struct shim *s, int *starts,
 	}
 	if (++*starts > RESTART_BURST) {
 		log_error("%s: restarted %d times within 10s; giving up until "
-			  "the next trigger", s->c->name, RESTART_BURST);
+			  "the next trigger",
+			  s->c->name, RESTART_BURST);
 		return false;
 	}
 	return true;
@@ -589,8 +595,8 @@ static void set_result_env(struct shim *s, int r)
 	const char *result = "success";
 	char num[16];
 
-	if (r < 0 || (s->ended && WIFEXITED(s->status) &&
-		      WEXITSTATUS(s->status)))
+	if (r < 0 ||
+	    (s->ended && WIFEXITED(s->status) && WEXITSTATUS(s->status)))
 		result = "exit-code";
 	else if (s->timed_out)
 		result = "timeout";
@@ -631,8 +637,8 @@ static int shim_init(struct shim *s)
 
 int unit_service_run(void *data, char **argv)
 {
-	struct shim s = {.c = data, .sigfd = -1, .notify_fd = -1,
-			 .main_fd = -1};
+	struct shim s = {
+	    .c = data, .sigfd = -1, .notify_fd = -1, .main_fd = -1};
 	uint64_t window = 0;
 	int r, starts = 0;
 

@@ -71,7 +71,8 @@ static char *os_release(const char *field)
 		if (strncmp(line, field, len) || line[len] != '=')
 			continue;
 		v[strcspn(v, "\n")] = '\0';
-		if ((*v == '"' || *v == '\'') && v[1] && v[strlen(v) - 1] == *v) {
+		if ((*v == '"' || *v == '\'') && v[1] &&
+		    v[strlen(v) - 1] == *v) {
 			v[strlen(v) - 1] = '\0';
 			v++;
 		}
@@ -110,9 +111,10 @@ static const char *user_field(char c)
 	case 'u':
 		return pw ? pw->pw_name : NULL;
 	case 'h':
-		return getenv("HOME") && getenv("HOME")[0] == '/' ?
-			       getenv("HOME") :
-			       pw ? pw->pw_dir : NULL;
+		return getenv("HOME") && getenv("HOME")[0] == '/'
+			   ? getenv("HOME")
+		       : pw ? pw->pw_dir
+			    : NULL;
 	case 's':
 		return pw && pw->pw_shell[0] ? pw->pw_shell : "/bin/sh";
 	case 'g':
@@ -166,16 +168,25 @@ static char *name_field(const struct unit *u, char c)
 	char *s, *t;
 
 	switch (c) {
-	case 'n': return strdup(u->name);
-	case 'N': return strndup(u->name, strlen(u->name) -
-					   strlen(u->n.suffix) - 1);
-	case 'p': return strdup(u->n.prefix);
-	case 'P': return unescape_name(u->n.prefix);
-	case 'i': return strdup(inst);
-	case 'I': return unescape_name(inst);
-	case 'j': return strdup(dash ? dash + 1 : u->n.prefix);
-	case 'J': return unescape_name(dash ? dash + 1 : u->n.prefix);
-	case 'y': return strdup(u->fragment ? u->fragment : "");
+	case 'n':
+		return strdup(u->name);
+	case 'N':
+		return strndup(u->name,
+			       strlen(u->name) - strlen(u->n.suffix) - 1);
+	case 'p':
+		return strdup(u->n.prefix);
+	case 'P':
+		return unescape_name(u->n.prefix);
+	case 'i':
+		return strdup(inst);
+	case 'I':
+		return unescape_name(inst);
+	case 'j':
+		return strdup(dash ? dash + 1 : u->n.prefix);
+	case 'J':
+		return unescape_name(dash ? dash + 1 : u->n.prefix);
+	case 'y':
+		return strdup(u->fragment ? u->fragment : "");
 	case 'Y':
 		s = strdup(u->fragment ? u->fragment : "");
 		if (s && (t = strrchr(s, '/')))
@@ -199,11 +210,14 @@ static char *dir_field(char c)
 	case 't':
 		if (rt)
 			return strdup(rt);
-		return asprintf(&out, "/run/user/%u", (unsigned)getuid()) < 0 ?
-			       NULL : out;
-	case 'S': return home_or_env("XDG_STATE_HOME", ".local/state",
-				     "/var/lib");
-	case 'C': return home_or_env("XDG_CACHE_HOME", ".cache", "/var/cache");
+		return asprintf(&out, "/run/user/%u", (unsigned)getuid()) < 0
+			   ? NULL
+			   : out;
+	case 'S':
+		return home_or_env("XDG_STATE_HOME", ".local/state",
+				   "/var/lib");
+	case 'C':
+		return home_or_env("XDG_CACHE_HOME", ".cache", "/var/cache");
 	case 'L':
 		if (getuid() == 0)
 			return strdup("/var/log");
@@ -212,8 +226,10 @@ static char *dir_field(char c)
 			t2 = NULL;
 		free(out);
 		return t2;
-	case 'E': return home_or_env("XDG_CONFIG_HOME", ".config", "/etc");
-	case 'T': return strdup(t && t[0] == '/' ? t : "/tmp");
+	case 'E':
+		return home_or_env("XDG_CONFIG_HOME", ".config", "/etc");
+	case 'T':
+		return strdup(t && t[0] == '/' ? t : "/tmp");
 	}
 	return strdup(t && t[0] == '/' ? t : "/var/tmp"); /* %V */
 }
@@ -222,8 +238,8 @@ static char *dir_field(char c)
 static int resolve(const struct unit *u, char c, char **out)
 {
 	static const char *const osr[][2] = {
-		{"o", "ID"}, {"w", "VERSION_ID"}, {"B", "BUILD_ID"},
-		{"W", "VARIANT_ID"}, {"A", "IMAGE_ID"}, {"M", "IMAGE_VERSION"}};
+	    {"o", "ID"},	 {"w", "VERSION_ID"}, {"B", "BUILD_ID"},
+	    {"W", "VARIANT_ID"}, {"A", "IMAGE_ID"},   {"M", "IMAGE_VERSION"}};
 	const char *v;
 
 	if (c && strchr("nNpPiIjJfyY", c))

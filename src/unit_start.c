@@ -59,14 +59,17 @@ static int load_pair(const struct unit_cmd_opts *o, const char *name,
 	if (r == -ENOENT) {
 		log_error("%s: no listener left (ListenStream=, "
 			  "ListenDatagram= or ListenSequentialPacket=); "
-			  "nothing started", s->sock.fragment);
+			  "nothing started",
+			  s->sock.fragment);
 		return 1;
 	}
 	svc = r == 0 ? service_unit_name(s) : NULL;
 	if (!svc || unit_cmd_load(o, svc, &s->svc)) {
 		if (svc)
-			log_error("%s: its service %s cannot be loaded; nothing "
-				  "started", name, svc);
+			log_error(
+			    "%s: its service %s cannot be loaded; nothing "
+			    "started",
+			    name, svc);
 		free(svc);
 		return 1;
 	}
@@ -152,11 +155,12 @@ static int write_state(const struct started *s)
 			listener_type_name(s->sc.listeners[i].type), where);
 	}
 	fclose(f);
-	if (asprintf(&info, "service=%s\nfragment=%s\nfiles=%zu\n"
-		     "description=%s\nstop-timeout-ms=%llu\n", s->vc.name,
-		     s->sock.fragment, s->sock.n_files, desc ? desc : "",
-		     (unsigned long long)(engine_stop_timeout(&s->vc) /
-					  1000)) < 0) {
+	if (asprintf(
+		&info,
+		"service=%s\nfragment=%s\nfiles=%zu\n"
+		"description=%s\nstop-timeout-ms=%llu\n",
+		s->vc.name, s->sock.fragment, s->sock.n_files, desc ? desc : "",
+		(unsigned long long)(engine_stop_timeout(&s->vc) / 1000)) < 0) {
 		free(listen);
 		return -ENOMEM;
 	}
@@ -237,7 +241,8 @@ static int prepare(struct started *s, const char *name)
 
 	if (!root) {
 		log_error("%s: no runtime directory for the state (%s; set "
-			  "XDG_RUNTIME_DIR)", name, strerror(errno));
+			  "XDG_RUNTIME_DIR)",
+			  name, strerror(errno));
 		return 1;
 	}
 	free(root);
@@ -245,8 +250,8 @@ static int prepare(struct started *s, const char *name)
 	s->lock = s->dir ? unit_state_lock(s->dir) : -ENOMEM;
 	if (s->lock == -EBUSY)
 		log_error("%s: already started (supervisor pid %d); 'wick stop "
-			  "%s' first", name, (int)unit_state_pid(s->dir, "pid"),
-			  name);
+			  "%s' first",
+			  name, (int)unit_state_pid(s->dir, "pid"), name);
 	else if (s->lock < 0)
 		log_error("%s: cannot lock its state in %s: %s", name,
 			  s->dir ? s->dir : "?", strerror(-s->lock));
@@ -340,7 +345,8 @@ static int stop_one(const char *name)
 		/* The engine kills a service that outlives its stop timeout;
 		 * waiting longer than that means the supervisor hangs. */
 		log_error("%s: supervisor pid %d did not exit within %ds; "
-			  "killing it", name, (int)pid, wait_ms / 1000);
+			  "killing it",
+			  name, (int)pid, wait_ms / 1000);
 		(void)kill(pid, SIGKILL);
 		(void)wait_released(dir, 5000);
 	}
@@ -353,16 +359,16 @@ static int stop_one(const char *name)
 }
 
 static const char start_usage[] =
-	"usage: wick start [--unit-path DIR]... UNIT.socket...\n"
-	"Listens on the unit's sockets and starts its service on the first\n"
-	"client, supervised by a background wick process; 'wick stop UNIT'\n"
-	"ends it. Units are looked for in --unit-path DIRs, else in the\n"
-	"default path (see wick-units(5)).\n";
+    "usage: wick start [--unit-path DIR]... UNIT.socket...\n"
+    "Listens on the unit's sockets and starts its service on the first\n"
+    "client, supervised by a background wick process; 'wick stop UNIT'\n"
+    "ends it. Units are looked for in --unit-path DIRs, else in the\n"
+    "default path (see wick-units(5)).\n";
 
 static const char stop_usage[] =
-	"usage: wick stop UNIT...\n"
-	"Stops the service (ExecStop=, then KillSignal=), runs ExecStopPost=,\n"
-	"closes the sockets and removes the unit's state.\n";
+    "usage: wick stop UNIT...\n"
+    "Stops the service (ExecStop=, then KillSignal=), runs ExecStopPost=,\n"
+    "closes the sockets and removes the unit's state.\n";
 
 int cmd_start(int argc, char **argv)
 {

@@ -34,8 +34,9 @@ static void print_listen(const char *listen, const char *indent)
 		const char *sp = memchr(p, ' ', len);
 
 		if (sp)
-			printf("%s%.*s (%.*s)\n", indent, (int)(len - (size_t)(sp - p) - 1),
-			       sp + 1, (int)(sp - p), p);
+			printf("%s%.*s (%.*s)\n", indent,
+			       (int)(len - (size_t)(sp - p) - 1), sp + 1,
+			       (int)(sp - p), p);
 		p += len + (p[len] == '\n');
 		indent = "            ";
 	}
@@ -67,10 +68,12 @@ static int status_one(const char *name)
 		printf("    Active: active, supervisor pid %d\n", (int)pid);
 	else
 		printf("    Active: failed (its supervisor is gone; 'wick stop "
-		       "%s' clears the state)\n", name);
+		       "%s' clears the state)\n",
+		       name);
 	print_listen(listen, "    Listen: ");
 	if (alive && main_pid > 0 && kill(main_pid, 0) == 0)
-		printf("   Service: %s, running as pid %d\n", svc, (int)main_pid);
+		printf("   Service: %s, running as pid %d\n", svc,
+		       (int)main_pid);
 	else
 		printf("   Service: %s, waiting for a client\n", svc);
 	free(info);
@@ -83,9 +86,9 @@ static int status_one(const char *name)
 }
 
 static const char status_usage[] =
-	"usage: wick status [UNIT...]\n"
-	"Shows each started unit (all without arguments): its supervisor,\n"
-	"sockets and service. Exits 3 when a named unit is not running.\n";
+    "usage: wick status [UNIT...]\n"
+    "Shows each started unit (all without arguments): its supervisor,\n"
+    "sockets and service. Exits 3 when a named unit is not running.\n";
 
 int cmd_status(int argc, char **argv)
 {
@@ -117,8 +120,8 @@ int cmd_status(int argc, char **argv)
 }
 
 static const char list_usage[] =
-	"usage: wick list-sockets\n"
-	"Lists the sockets of every started unit and what they activate.\n";
+    "usage: wick list-sockets\n"
+    "Lists the sockets of every started unit and what they activate.\n";
 
 int cmd_list_sockets(int argc, char **argv)
 {
@@ -129,8 +132,9 @@ int cmd_list_sockets(int argc, char **argv)
 
 	unit_path_free(&o.path);
 	if (r != 0 || o.first_arg != argc)
-		return r < 0 ? 0 : r ? r : (fprintf(stderr, "%s", list_usage),
-					    EXIT_USAGE);
+		return r < 0 ? 0
+		       : r   ? r
+			     : (fprintf(stderr, "%s", list_usage), EXIT_USAGE);
 	all = unit_state_list();
 	printf("%-40s %-10s %-30s %s\n", "LISTEN", "TYPE", "UNIT", "ACTIVATES");
 	for (size_t i = 0; all && all[i]; i++) {
@@ -145,8 +149,8 @@ int cmd_list_sockets(int argc, char **argv)
 
 			if (sp) {
 				printf("%-40.*s %-10.*s %-30s %s\n",
-				       (int)(len - (size_t)(sp - p) - 1), sp + 1,
-				       (int)(sp - p), p, all[i], svc);
+				       (int)(len - (size_t)(sp - p) - 1),
+				       sp + 1, (int)(sp - p), p, all[i], svc);
 				n++;
 			}
 			p += len + (p[len] == '\n');

@@ -77,7 +77,9 @@ static void test_exec(void)
 	size_t n = 0;
 
 	check(exec_parse("-@/bin/echo name x ; :/bin/true \\; ';'", &c, &n) ==
-		      0 && n == 2, "two commands split at a lone ';'");
+		      0 &&
+		  n == 2,
+	      "two commands split at a lone ';'");
 	if (n == 2) {
 		eq(c[0].path, "/bin/echo", "'@': path is the first word");
 		eq(c[0].argv[0], "name", "'@': argv[0] is the second word");
@@ -94,7 +96,7 @@ static void test_exec(void)
 	      "a relative path with '/' is refused");
 	check(exec_parse("", &c, &n) == -EINVAL, "an empty command is refused");
 	check(exec_parse("true x", &c, &n) == 0 && n == 1 &&
-		      !strcmp(c[0].path, "true"),
+		  !strcmp(c[0].path, "true"),
 	      "a bare name is looked up in PATH later");
 	exec_commands_free(c, n);
 }
@@ -188,10 +190,10 @@ static void test_syntax(void)
 		   "[Socket]\nListenStream=1\nFoo=bar\nListenStream=%z\n"
 		   "Backlog = 7 \n[X-Mine]\nAnything=1\n[Bogus]\nKey=1\n"
 		   "[Service]\nType=simple\n");
-	write_file("echo@.socket.d/20-b.conf", "[Socket]\nListenStream=\n"
+	write_file("echo@.socket.d/20-b.conf",
+		   "[Socket]\nListenStream=\n"
 		   "ListenStream=%p:%N:%n:%P:%%\nX-Tool=1\n");
-	write_file("echo@a-b.socket.d/10-a.conf",
-		   "[Socket]\nListenStream=2\n");
+	write_file("echo@a-b.socket.d/10-a.conf", "[Socket]\nListenStream=2\n");
 	write_file("echo@a-b.socket.d/30-c.conf", "[Socket]\nBacklog=9\n");
 	write_file("echo@.socket.d/30-c.conf", "[Socket]\nBacklog=8\n");
 	r = unit_load(&p, "echo@a-b.socket", &u);
@@ -247,7 +249,7 @@ static void test_load_errors(void)
 	unlink(target);
 	(void)symlink("/dev/null", target);
 	check(unit_load(&p, "echo@a-b.socket", &u) == 0 &&
-		      !strcmp(unit_get(&u, "Socket", "Backlog"), "7"),
+		  !strcmp(unit_get(&u, "Socket", "Backlog"), "7"),
 	      "a drop-in linked to /dev/null masks the template's");
 	unit_free(&u);
 	unit_path_free(&p);
@@ -291,11 +293,11 @@ static void test_config(void)
 	check(r == 0 && sc.n_listeners == 3, "three listeners, one bad");
 	if (r == 0 && sc.n_listeners == 3) {
 		check(sc.listeners[0].type == SOCK_DGRAM &&
-			      sc.listeners[1].type == SOCK_STREAM &&
-			      sc.listeners[2].type == SOCK_SEQPACKET,
+			  sc.listeners[1].type == SOCK_STREAM &&
+			  sc.listeners[2].type == SOCK_SEQPACKET,
 		      "listeners keep the order of their lines");
 		check(!sc.accept && sc.opts.socket_mode == 0600 &&
-			      sc.trigger_burst == 3,
+			  sc.trigger_burst == 3,
 		      "Accept= stays no after a bad value; mode and burst");
 		eq(sc.service, "pair.service", "default service name");
 		eq(sc.listeners[0].name, "pair.socket",
@@ -308,7 +310,8 @@ static void test_config(void)
 	socket_config_free(&sc);
 	unit_free(&u);
 
-	write_file("pair.service", "[Service]\nType=notify\nExecStart=\n"
+	write_file("pair.service",
+		   "[Service]\nType=notify\nExecStart=\n"
 		   "Environment=A=1 \"B=x y\"\nEnvironment=\nEnvironment=C=3\n"
 		   "TimeoutSec=5\nTimeoutStopSec=7\n");
 	r = unit_load(&p, "pair.service", &u);
@@ -316,21 +319,22 @@ static void test_config(void)
 	      "no ExecStart= left: the service cannot run");
 	service_config_free(&vc);
 	unit_free(&u);
-	write_file("pair.service", "[Service]\nType=notify\n"
+	write_file("pair.service",
+		   "[Service]\nType=notify\n"
 		   "ExecStart=/bin/a\nExecStartPre=-/bin/p\n"
 		   "Environment=A=1 \"B=x y\"\nEnvironment=\nEnvironment=C=3\n"
 		   "TimeoutSec=5\nTimeoutStopSec=7\nKillSignal=SIGINT\n");
 	r = unit_load(&p, "pair.service", &u);
 	r = r ? r : service_config_load(&u, &vc);
 	check(r == 0 && vc.type == SERVICE_NOTIFY &&
-		      vc.notify_access == NOTIFY_MAIN,
+		  vc.notify_access == NOTIFY_MAIN,
 	      "Type=notify defaults NotifyAccess=main");
 	check(vc.n_env == 1 && !strcmp(vc.env[0], "C=3"),
 	      "Environment= reset by an empty assignment");
 	check(vc.timeout_start_us == 5000000 && vc.timeout_stop_us == 7000000,
 	      "TimeoutSec= then TimeoutStopSec=");
 	check(vc.pre.n == 1 && vc.pre.c[0].ignore_failure &&
-		      vc.kill_signal == SIGINT,
+		  vc.kill_signal == SIGINT,
 	      "ExecStartPre= with '-', KillSignal=");
 	service_config_free(&vc);
 	unit_free(&u);
