@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # A socket-activated echo server for the unit tests, used only when the
 # build has no wick-echo: echoes on every stream and datagram socket it
-# is given in LISTEN_FDS, after checking LISTEN_PID is its own.
+# is given in LISTEN_FDS, after checking LISTEN_PID is its own, and says
+# READY=1 to NOTIFY_SOCKET when there is one.
 import os
 import selectors
 import socket
@@ -12,6 +13,11 @@ if os.environ.get("LISTEN_PID") != str(os.getpid()):
 sel = selectors.DefaultSelector()
 for fd in range(3, 3 + int(os.environ["LISTEN_FDS"])):
     sel.register(socket.socket(fileno=fd), selectors.EVENT_READ)
+notify = os.environ.get("NOTIFY_SOCKET")
+if notify:
+    n = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    n.sendto(b"READY=1", "\0" + notify[1:] if notify[0] == "@" else notify)
+    n.close()
 while True:
     for key, _ in sel.select():
         s = key.fileobj
