@@ -170,7 +170,10 @@ static int child_exec(struct shim *s, const struct exec_command *c,
 	}
 	if (wd && chdir(wd[0] == '-' ? wd + 1 : wd) < 0 && wd[0] != '-')
 		return -errno;
-	if (s->c->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+	/* `wick run` sets no_new_privs inside its sandbox itself, and needs
+	 * the set-uid newuidmap before that when rootless. */
+	if (s->c->no_new_privileges && !(is_main && s->c->private_network) &&
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -errno;
 	if (!c->no_env_expand && !(argv = exec_expand_env(c->argv, s->env)))
 		return -ENOMEM;
