@@ -37,6 +37,7 @@ struct engine {
 	bool stopping;
 	pid_t main_pid;    /* Accept=no */
 	pid_t *instances;  /* Accept=yes */
+	union sockaddr_any *peers; /* of each instance, same order */
 	size_t n_instances;
 	uint64_t window_start;
 	unsigned window_starts;
@@ -181,6 +182,36 @@ static void refuse(const struct engine *e, int conn, const char *peer)
 	close(conn);
 }
 
+/* Same source for MaxConnectionsPerSource=: the peer's IP address (any
+ * port), or its VSOCK CID; Unix peers are not counted. */
+static bool same_source(const union sockaddr_any *a,
+			const union sockaddr_any *b)
+{
+	if (a->sa.sa_family != b->sa.sa_family)
+		return false;
+	switch (a->sa.sa_family) {
+	case AF_INET:
+		return a->in.sin_addr.s_addr == b->in.sin_addr.s_addr;
+	case AF_INET6:
+		return !memcmp(&a->in6.sin6_addr, &b->in6.sin6_addr,
+			       sizeof(a->in6.sin6_addr));
+	case AF_VSOCK:
+		return a->vm.svm_cid == b->vm.svm_cid;
+	}
+	return false;
+}
+
+static bool source_full(const struct engine *e, const union sockaddr_any *p)
+{
+	unsigned n = 0;
+
+	if (!e->a->max_per_source)
+		return false;
+	for (size_t i = 0; i < e->n_instances; i++)
+		n += same_source(&e->peers[i], p);
+	return n >= e->a->max_per_source;
+}
+
 static void start_instance(struct engine *e, int conn,
 			   const union sockaddr_any *peer, socklen_t len)
 {
@@ -206,6 +237,13 @@ static void start_instance(struct engine *e, int conn,
 		refuse(e, conn, text);
 		return;
 	}
+	if (source_full(e, peer)) {
+		log_error("refused connection from %s: %u instances for that "
+			  "source (MaxConnectionsPerSource)",
+			  text, a->max_per_source);
+		close(conn);
+		return;
+	}
 	pid = spawn_service(&s, &e->env);
 	close(conn);
 	if (pid < 0) {
@@ -213,6 +251,7 @@ static void start_instance(struct engine *e, int conn,
 			  strerror((int)-pid));
 		return;
 	}
+	e->peers[e->n_instances] = *peer;
 	e->instances[e->n_instances++] = pid;
 	log_debug("connection from %s: started pid %d", text, (int)pid);
 }
@@ -319,6 +358,7 @@ static void reap(struct engine *e)
 			if (e->instances[i] != pid)
 				continue;
 			e->instances[i] = e->instances[--e->n_instances];
+			e->peers[i] = e->peers[e->n_instances];
 			describe_exit(how, sizeof(how), status);
 			log_debug("instance pid %d %s", (int)pid, how);
 			break;
@@ -479,7 +519,8 @@ static int engine_init(struct engine *e)
 
 	e->fds = calloc(a->n_listeners + 1, sizeof(int));
 	e->instances = calloc(a->max_connections + 1, sizeof(pid_t));
-	if (!e->fds || !e->instances)
+	e->peers = calloc(a->max_connections + 1, sizeof(*e->peers));
+	if (!e->fds || !e->instances || !e->peers)
 		return -ENOMEM;
 	/* The service gets blocking sockets, as from systemd; wick accepts
 	 * itself only in accept mode, and never blocks there. */
@@ -518,6 +559,7 @@ static void engine_free(struct engine *e)
 	spawn_env_free(&e->env);
 	free(e->fds);
 	free(e->instances);
+	free(e->peers);
 	free(e->names);
 }
 

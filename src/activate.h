@@ -17,6 +17,8 @@ struct activation {
 	bool inetd;   /* connection (or socket) on stdin/stdout */
 	bool now;     /* start at once, without waiting for a trigger */
 	unsigned max_connections;    /* accept mode; 64 by default */
+	unsigned max_per_source;     /* accept mode, per peer IP or CID; 0:
+				      * no limit (MaxConnectionsPerSource=) */
 	unsigned trigger_burst;      /* starts per interval; 20 */
 	uint64_t trigger_interval_us; /* 2 s */
 	uint64_t stop_timeout_us;     /* SIGKILL after a stop; 10 s */

@@ -206,6 +206,7 @@ static __attribute__((noreturn)) void supervisor(struct started *s)
 	a.n_listeners = s->sc.n_listeners;
 	a.accept = s->sc.accept;
 	a.max_connections = s->sc.max_connections;
+	a.max_per_source = s->sc.max_per_source;
 	a.trigger_burst = s->sc.trigger_burst;
 	a.trigger_interval_us = s->sc.trigger_interval_us;
 	a.stop_timeout_us = engine_stop_timeout(&s->vc);

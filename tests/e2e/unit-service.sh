@@ -111,3 +111,20 @@ else
 	skip "PrivateNetwork=yes" "this wick has no 'run'"
 fi
 check "accept: stop" "$WICK" stop acc.socket
+
+# MaxConnectionsPerSource=1: a second connection from the same address is
+# refused while the first is served; another source address is served.
+port=$(free_port)
+printf '[Socket]\nListenStream=127.0.0.1:%s\nAccept=yes\nMaxConnectionsPerSource=1\n' \
+	"$port" >"$UNITS/per.socket"
+printf '[Service]\nExecStart=/bin/sh -c %s\n' "'echo hi >&3; sleep 3'" \
+	>"$UNITS/per@.service"
+check "per source: start" start_unit per.socket
+from() { timeout 6 socat -u "TCP:127.0.0.1:$port,bind=$1" - 2>/dev/null; }
+from 127.0.0.1 >"$T/first" &
+wait_until 5 grep -q hi "$T/first"
+expect_eq "per source: second from 127.0.0.1 refused" "$(from 127.0.0.1)" ""
+check "per source: refusal logged" wait_log "$(logf per.socket)" \
+	"refused connection from 127.0.0.1:[0-9]*: 1 instances for that source"
+expect_eq "per source: 127.0.0.2 served" "$(from 127.0.0.2)" hi
+check "per source: stop" "$WICK" stop per.socket
