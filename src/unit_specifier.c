@@ -165,7 +165,7 @@ static char *name_field(const struct unit *u, char c)
 {
 	const char *inst = u->n.instance ? u->n.instance : "";
 	const char *dash = strrchr(u->n.prefix, '-');
-	char *s, *t;
+	char *s, *t = NULL;
 
 	switch (c) {
 	case 'n':
@@ -204,7 +204,7 @@ static char *dir_field(char c)
 {
 	const char *t = getenv("TMPDIR");
 	const char *rt = unit_runtime_dir();
-	char *out, *t2;
+	char *out, *t2 = NULL;
 
 	switch (c) {
 	case 't':

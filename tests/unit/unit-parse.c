@@ -19,7 +19,8 @@
 static int failed;
 static char tmp[] = "/tmp/wick-unit-parse.XXXXXX";
 
-static void check(bool ok, const char *fmt, ...)
+static void __attribute__((format(printf, 2, 3)))
+check(bool ok, const char *fmt, ...)
 {
 	va_list ap;
 
