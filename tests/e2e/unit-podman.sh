@@ -78,15 +78,18 @@ unit_track echo@demo.socket
 state=$(unit_state echo@demo.socket)
 check "the container answers on tcp4" echo_check tcp4 "127.0.0.1:$port"
 check "the container answers on tcp6" echo_check tcp6 "[::1]:$port"
-names=$("${PODMAN[@]}" ps --format '{{.Names}}' 2>&1)
-expect_eq "one container, named from %i" "$names" "echo-demo"
+# podman ps may briefly miss a container while podman run finishes.
+names() { "${PODMAN[@]}" ps --format '{{.Names}}' 2>&1; }
+wait_until 10 eval '[ "$(names)" = echo-demo ]'
+expect_eq "one container, named from %i" "$(names)" "echo-demo"
 check "cidfile written under %t" test -s "$XDG_RUNTIME_DIR/echo@demo.service.ctr-id"
 check "READY=1 arrived (log)" grep -q "echo@demo.service: ready" "$state/log"
 check "MAINPID moved to conmon (log)" \
 	grep -q "echo@demo.service: main process is now pid" "$state/log"
 check "a later client is served by the same container" \
 	echo_check tcp4 "127.0.0.1:$port"
-expect_eq "still one container" "$("${PODMAN[@]}" ps -q | wc -l)" 1
+wait_until 10 eval '[ "$(names)" = echo-demo ]'
+expect_eq "still one container" "$(names)" "echo-demo"
 
 # wick-echo is pid 1 in the container and has no SIGTERM handler, so
 # ExecStop's podman stop waits its 10 s and kills it.
