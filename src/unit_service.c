@@ -424,6 +424,11 @@ static void reap(struct shim *s)
 	int status;
 	pid_t pid;
 
+	/* A MAINPID= sent just before its sender exited is already queued:
+	 * read it first, or `podman run --detach` would look like the end
+	 * of the service. */
+	if (s->notify_fd >= 0)
+		notify_receive(s);
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		if (pid == s->main && !s->ended)
 			main_gone(s, status);
@@ -493,10 +498,10 @@ static void supervise(struct shim *s)
 			      : (int)((s->deadline - now + 999) / 1000);
 		if (poll(p, 3, timeout) < 0 && errno != EINTR)
 			return;
-		if (p[0].revents)
-			on_signal(s);
 		if (p[1].revents)
 			notify_receive(s);
+		if (p[0].revents)
+			on_signal(s);
 		if (p[2].revents && s->main_fd >= 0)
 			main_fd_ready(s);
 		if (s->deadline && now_us() >= s->deadline && !s->ended)

@@ -90,6 +90,10 @@ check "a later client is served by the same container" \
 	echo_check tcp4 "127.0.0.1:$port"
 wait_until 10 eval '[ "$(names)" = echo-demo ]'
 expect_eq "still one container" "$(names)" "echo-demo"
+# The service followed MAINPID to conmon: `podman run --detach` exiting
+# did not end it, so no client started (and --replace'd) a second one.
+expect_eq "the service was started once" \
+	"$(grep -c "started echo@demo.service as pid" "$state/log")" 1
 
 # wick-echo is pid 1 in the container and has no SIGTERM handler, so
 # ExecStop's podman stop waits its 10 s and kills it.
