@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -475,11 +476,22 @@ static int passed_sockets(void)
 	return -1;
 }
 
+/* As pid 1 of a container or sandbox, a signal without a handler is
+ * ignored; an echo server has nothing to flush, so a stop is an exit. */
+static void on_stop(int sig)
+{
+	(void)sig;
+	_exit(0);
+}
+
 int main(int argc, char **argv)
 {
 	struct echo e = {.idle_ms = -1};
+	struct sigaction sa = {.sa_handler = on_stop};
 	int n, r;
 
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 	r = parse_options(argc, argv, &e);
 	if (r >= 0)
 		return r;

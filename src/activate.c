@@ -494,6 +494,10 @@ static int setup_signals(struct engine *e)
 			signal(sig, SIG_DFL);
 	if (sigprocmask(SIG_BLOCK, &mask, &e->oldmask) < 0)
 		return -errno;
+	/* A log line into a closed pipe (wick … 2>&1 | head) must fail
+	 * with EPIPE, not end wick and orphan the service; children get
+	 * the old mask back, so they see SIGPIPE as usual. */
+	block_sigpipe();
 	e->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (e->sigfd < 0)
 		return -errno;
@@ -550,6 +554,9 @@ static void engine_free(struct engine *e)
 {
 	if (e->sigfd >= 0) {
 		close(e->sigfd);
+		/* SIGPIPE stays blocked: one may be pending, and wick
+		 * still logs while it cleans up. */
+		sigaddset(&e->oldmask, SIGPIPE);
 		sigprocmask(SIG_SETMASK, &e->oldmask, NULL);
 	}
 	if (e->timerfd >= 0)

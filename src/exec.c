@@ -84,9 +84,14 @@ static _Noreturn void child(char **argv, const struct restrictions *rs)
 	static char *env[] = {
 		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
 		"/sbin:/bin",
-		"HOME=/root", "container=wick", NULL};
+		"HOME=/root", "container=wick", NULL, NULL};
 	extern char **environ;
+	char *term = getenv("TERM");
 	sigset_t none;
+
+	/* A terminal's type matters only to a command that has one. */
+	if (rs->tty && term && asprintf(&env[3], "TERM=%s", term) < 0)
+		env[3] = NULL;
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);

@@ -154,6 +154,8 @@ static int parse_one(struct run *r, int opt, char *arg)
 {
 	int cap, st;
 
+	if (opt == 'E')
+		opt = OPT_SETENV; /* as in wick activate */
 	switch (opt) {
 	case OPT_NETWORK:
 		if (!strcmp(arg, "none"))
@@ -227,7 +229,7 @@ int run_parse(struct run *r, int argc, char **argv, int *first)
 		r->sb.stdio[i] = -1;
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+l:v:e:w:dh", options, NULL)) !=
+	while ((opt = getopt_long(argc, argv, "+l:E:v:e:w:dh", options, NULL)) !=
 	       -1) {
 		if (opt == 'h') {
 			usage(stdout);
@@ -272,6 +274,9 @@ static int run_listening(struct run *r, char **argv)
 	if (r->name && r->lc.act.accept)
 		return bad("%s", "--name cannot be used with --accept (one "
 				 "sandbox per connection)");
+	/* Before listening: a client must not wait for what cannot start. */
+	if (run_check_paths(r) < 0)
+		return 1;
 	st = listen_cli_open(&r->lc, argv, false);
 	if (st)
 		return st;

@@ -69,6 +69,8 @@ static char *env_fmt(const char *key, const char *value)
 
 static void build_env(struct run *r)
 {
+	static const char *const passed[] = {"TERM", "REMOTE_ADDR",
+					     "REMOTE_PORT"};
 	const char *v;
 	char count[16];
 
@@ -76,10 +78,14 @@ static void build_env(struct run *r)
 		   "/sbin:/bin");
 	env_set(r, "HOME=/root");
 	env_set(r, "container=wick");
-	if ((v = getenv("TERM")))
-		env_set(r, env_fmt("TERM", v));
-	for (size_t i = 0; i < r->n_env_opts; i++) {
-		const char *e = r->env_opts[i];
+	/* TERM for the terminal, REMOTE_* from an activator's --accept. */
+	for (size_t i = 0; i < sizeof(passed) / sizeof(passed[0]); i++)
+		if ((v = getenv(passed[i])))
+			env_set(r, env_fmt(passed[i], v));
+	for (size_t i = 0; i < r->n_env_opts + r->lc.n_setenv; i++) {
+		const char *e = i < r->n_env_opts
+					? r->env_opts[i]
+					: r->lc.setenv[i - r->n_env_opts];
 
 		if (strchr(e, '='))
 			env_set(r, (char *)e);
@@ -101,7 +107,7 @@ static void build_env(struct run *r)
 	r->sb.env = r->env;
 }
 
-static int check_host(struct run *r)
+int run_check_paths(const struct run *r)
 {
 	struct stat st;
 	int e;
@@ -120,8 +126,15 @@ static int check_host(struct run *r)
 				  "first)", r->volumes[i].src, strerror(e));
 			return -e;
 		}
-	if (r->unconfined)
-		return 0;
+	return 0;
+}
+
+static int check_host(struct run *r)
+{
+	int e = run_check_paths(r);
+
+	if (e < 0 || r->unconfined)
+		return e;
 	e = filter_build(&r->sb.filter);
 	if (e < 0)
 		log_error("run: libseccomp.so.2 %s (install libseccomp2, or "
@@ -346,6 +359,7 @@ static int run_foreground(struct run *r)
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaddset(&set, sigs[i]);
 	sigprocmask(SIG_BLOCK, &set, NULL);
+	block_sigpipe(); /* the sandbox starts with an empty mask */
 	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0) {
 		log_error("run: signalfd: %s", strerror(errno));

@@ -169,6 +169,38 @@ int state_remove_stale(struct state *st)
 	return 0;
 }
 
+/* Removes what wicks that were killed (SIGKILL, a crash) left: every
+ * directory, half-made ones included, whose lock nobody holds. */
+static void sweep(const struct state *st)
+{
+	struct dirent *d;
+	struct stat sb;
+	DIR *dir = opendir(st->root);
+
+	while (dir && (d = readdir(dir))) {
+		struct state old = *st;
+		char name[128];
+		size_t n = strlen(d->d_name);
+
+		if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, "..") ||
+		    n >= sizeof(name))
+			continue; /* not a name wick makes */
+		memcpy(name, d->d_name, n + 1);
+		snprintf(old.name, sizeof(old.name), "%.64s", name);
+		snprintf(old.dir, sizeof(old.dir), "%s/%s", st->root, name);
+		if (!strncmp(d->d_name, ".dead-", 6))
+			remove_tree(old.dir); /* a remover died midway */
+		else if (!strncmp(d->d_name, ".new-", 5) &&
+			 (stat(old.dir, &sb) < 0 ||
+			  sb.st_mtime > time(NULL) - 60))
+			continue; /* maybe another wick's claim in the making */
+		else if (!state_alive(&old))
+			(void)state_remove_stale(&old); /* -EBUSY: it lives */
+	}
+	if (dir)
+		closedir(dir);
+}
+
 static int claim(struct state *st, const char *tmp)
 {
 	struct state old = *st;
@@ -204,6 +236,7 @@ int state_create(struct state *st, const char *name)
 	snprintf(st->dir, sizeof(st->dir), "%s/%s", st->root, st->name);
 	snprintf(tmp, sizeof(tmp), "%s/.new-%s", st->root, st->id);
 
+	sweep(st);
 	if (mkdir(tmp, 0700) < 0)
 		return -errno;
 	st->lock_fd = lock_open(tmp, LOCK_EX, true);

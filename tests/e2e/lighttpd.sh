@@ -26,11 +26,18 @@ started() {
 	fi
 }
 
-# serve_case NAME DIR PORT CMD…: CMD holds the socket on PORT and starts
-# lighttpd on the first request; later requests reach the same server.
+# net_of PID: the network interfaces PID sees.
+net_of() {
+	awk -F: 'NR > 2 { gsub(/ /, "", $1); print $1 }' "/proc/$1/net/dev" |
+		sort | tr '\n' ' '
+}
+
+# serve_case NAME DIR PORT host|none CMD…: CMD holds the socket on PORT
+# and starts lighttpd on the first request; later requests reach the same
+# server. With none, lighttpd must see no interface but loopback.
 serve_case() {
-	local name=$1 dir=$2 port=$3 pid log sizes left p n
-	shift 3
+	local name=$1 dir=$2 port=$3 net=$4 pid log sizes left p n
+	shift 4
 	log=$dir/activator.log
 	bg "$log" "$@"
 	pid=$BG_PID
@@ -51,9 +58,14 @@ serve_case() {
 	sizes+=$(get "$port" /1m.bin | wc -c)
 	expect_eq "$name: later requests served (1 KiB x3, 1 MiB)" \
 		"$sizes" "1024 1024 1024 1048576"
-	n=$(lighttpd_pids "$LIGHTTPD_CONF" | wc -l)
+	p=$(lighttpd_pids "$LIGHTTPD_CONF")
+	n=$(wc -w <<<"$p")
 	expect_eq "$name: one lighttpd served them all" \
 		"$(started "$dir") $n" "1 1"
+	if [ "$net" = none ] && [ "$n" = 1 ]; then
+		expect_eq "$name: lighttpd sees only loopback" \
+			"$(net_of "$p")" "lo "
+	fi
 	if [ -s "$dir/error.log" ] && grep -v 'server st' "$dir/error.log" |
 		grep -q .; then
 		diag "$name: lighttpd said: $(grep -v 'server st' \
@@ -79,7 +91,7 @@ if ! prepare_case ref; then
 	exit 0
 fi
 if command -v systemd-socket-activate >/dev/null; then
-	serve_case systemd-socket-activate "$dir" "$port" \
+	serve_case systemd-socket-activate "$dir" "$port" host \
 		systemd-socket-activate -l "127.0.0.1:$port" \
 		"$LIGHTTPD" -D -f "$LIGHTTPD_CONF"
 else
@@ -88,7 +100,7 @@ else
 fi
 
 if "$WICK" activate --help >/dev/null 2>&1 && prepare_case activate; then
-	serve_case "wick activate" "$dir" "$port" \
+	serve_case "wick activate" "$dir" "$port" host \
 		"$WICK" activate -l "127.0.0.1:$port" -- \
 		"$LIGHTTPD" -D -f "$LIGHTTPD_CONF"
 else
@@ -97,7 +109,7 @@ fi
 
 # The sandbox gets a private /tmp, so the test directory is bound in.
 if "$WICK" run --help >/dev/null 2>&1 && prepare_case run; then
-	serve_case "wick run --network=none" "$dir" "$port" \
+	serve_case "wick run --network=none" "$dir" "$port" none \
 		"$WICK" run --network=none -v "$T:$T" -l "127.0.0.1:$port" \
 		"$LIGHTTPD" -D -f "$LIGHTTPD_CONF"
 else
