@@ -22,7 +22,6 @@
 
 #define TAG_SIGNAL UINT32_MAX
 #define TAG_TIMER (UINT32_MAX - 1)
-#define STOP_TIMEOUT_S 10
 #define BACKOFF_MAX_S 60
 
 struct engine {
@@ -38,6 +37,7 @@ struct engine {
 	bool stopping;
 	pid_t main_pid;    /* Accept=no */
 	pid_t *instances;  /* Accept=yes */
+	union sockaddr_any *peers; /* of each instance, same order */
 	size_t n_instances;
 	uint64_t window_start;
 	unsigned window_starts;
@@ -50,6 +50,7 @@ void activation_default(struct activation *a)
 	a->max_connections = 64;
 	a->trigger_burst = 20;
 	a->trigger_interval_us = 2000000;
+	a->stop_timeout_us = 10000000;
 }
 
 static uint64_t now_us(void)
@@ -181,6 +182,36 @@ static void refuse(const struct engine *e, int conn, const char *peer)
 	close(conn);
 }
 
+/* Same source for MaxConnectionsPerSource=: the peer's IP address (any
+ * port), or its VSOCK CID; Unix peers are not counted. */
+static bool same_source(const union sockaddr_any *a,
+			const union sockaddr_any *b)
+{
+	if (a->sa.sa_family != b->sa.sa_family)
+		return false;
+	switch (a->sa.sa_family) {
+	case AF_INET:
+		return a->in.sin_addr.s_addr == b->in.sin_addr.s_addr;
+	case AF_INET6:
+		return !memcmp(&a->in6.sin6_addr, &b->in6.sin6_addr,
+			       sizeof(a->in6.sin6_addr));
+	case AF_VSOCK:
+		return a->vm.svm_cid == b->vm.svm_cid;
+	}
+	return false;
+}
+
+static bool source_full(const struct engine *e, const union sockaddr_any *p)
+{
+	unsigned n = 0;
+
+	if (!e->a->max_per_source)
+		return false;
+	for (size_t i = 0; i < e->n_instances; i++)
+		n += same_source(&e->peers[i], p);
+	return n >= e->a->max_per_source;
+}
+
 static void start_instance(struct engine *e, int conn,
 			   const union sockaddr_any *peer, socklen_t len)
 {
@@ -206,6 +237,13 @@ static void start_instance(struct engine *e, int conn,
 		refuse(e, conn, text);
 		return;
 	}
+	if (source_full(e, peer)) {
+		log_error("refused connection from %s: %u instances for that "
+			  "source (MaxConnectionsPerSource)",
+			  text, a->max_per_source);
+		close(conn);
+		return;
+	}
 	pid = spawn_service(&s, &e->env);
 	close(conn);
 	if (pid < 0) {
@@ -213,6 +251,7 @@ static void start_instance(struct engine *e, int conn,
 			  strerror((int)-pid));
 		return;
 	}
+	e->peers[e->n_instances] = *peer;
 	e->instances[e->n_instances++] = pid;
 	log_debug("connection from %s: started pid %d", text, (int)pid);
 }
@@ -275,7 +314,7 @@ static void stop(struct engine *e, const struct signalfd_siginfo *si)
 	/* A terminal's signal already reached our process group. */
 	if (si->ssi_code != SI_KERNEL)
 		forward(e, sig);
-	set_timer(e, STOP_TIMEOUT_S * 1000);
+	set_timer(e, e->a->stop_timeout_us / 1000);
 }
 
 static void describe_exit(char *buf, size_t size, int status)
@@ -319,6 +358,7 @@ static void reap(struct engine *e)
 			if (e->instances[i] != pid)
 				continue;
 			e->instances[i] = e->instances[--e->n_instances];
+			e->peers[i] = e->peers[e->n_instances];
 			describe_exit(how, sizeof(how), status);
 			log_debug("instance pid %d %s", (int)pid, how);
 			break;
@@ -352,8 +392,8 @@ static void on_timer(struct engine *e)
 
 	(void)read(e->timerfd, &ticks, sizeof(ticks)); /* just a wake-up */
 	if (e->stopping) {
-		log_error("the service did not stop within %ds; killing it",
-			  STOP_TIMEOUT_S);
+		log_error("the service did not stop within %.1fs; killing it",
+			  (double)e->a->stop_timeout_us / 1e6);
 		forward(e, SIGKILL);
 		return;
 	}
@@ -483,7 +523,8 @@ static int engine_init(struct engine *e)
 
 	e->fds = calloc(a->n_listeners + 1, sizeof(int));
 	e->instances = calloc(a->max_connections + 1, sizeof(pid_t));
-	if (!e->fds || !e->instances)
+	e->peers = calloc(a->max_connections + 1, sizeof(*e->peers));
+	if (!e->fds || !e->instances || !e->peers)
 		return -ENOMEM;
 	/* The service gets blocking sockets, as from systemd; wick accepts
 	 * itself only in accept mode, and never blocks there. */
@@ -525,6 +566,7 @@ static void engine_free(struct engine *e)
 	spawn_env_free(&e->env);
 	free(e->fds);
 	free(e->instances);
+	free(e->peers);
 	free(e->names);
 }
 
