@@ -17,7 +17,7 @@ if unit_has_run; then
 	dir=$(dirname "$server")
 	# --init: the server is not pid 1, so SIGTERM ends it.
 	exec_start="$WICK run --init --network=none -v $dir:$dir:ro -- $server"
-	post_want="exit-code exited 143" # wick run exits 128+SIGTERM
+	post_want="success exited 0" # wick-echo ends cleanly on SIGTERM
 else
 	diag "this wick has no 'run' yet; the service runs unsandboxed"
 	exec_start=$server
