@@ -174,6 +174,8 @@ static void start_main(struct engine *e, int trigger)
 					sizeof(where)));
 }
 
+static void reap(struct engine *e);
+
 static void refuse(const struct engine *e, int conn, const char *peer)
 {
 	log_error("refused connection from %s: %zu instances running "
@@ -233,6 +235,10 @@ static void start_instance(struct engine *e, int conn,
 		strcpy(text, "(unnamed)");
 	else
 		address_format(&pa, text, sizeof(text));
+	/* Instances may have ended since the last SIGCHLD was read: count
+	 * only the live ones before refusing anybody. */
+	if (e->n_instances >= a->max_connections || source_full(e, peer))
+		reap(e);
 	if (e->n_instances >= a->max_connections) {
 		refuse(e, conn, text);
 		return;

@@ -61,6 +61,8 @@ static const struct act_opt {
     {"--max-connections", NULL, true, "MaxConnections", NULL},
     {"--trigger-limit-burst", NULL, true, "TriggerLimitBurst", NULL},
     {"--trigger-limit-interval", NULL, true, "TriggerLimitIntervalSec", NULL},
+    {"--receive-buffer", NULL, true, "ReceiveBuffer", NULL},
+    {"--send-buffer", NULL, true, "SendBuffer", NULL},
 };
 
 /* Options of `wick run` that take a separate argument; the first other

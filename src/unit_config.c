@@ -311,6 +311,9 @@ int socket_config_load(struct unit *u, struct socket_config *c)
 	GET(u, "Socket", "BindIPv6Only", parse_ipv6_only, &c->opts.ipv6_only);
 	GET(u, "Socket", "ReusePort", config_bool, &c->opts.reuse_port);
 	GET(u, "Socket", "FreeBind", config_bool, &c->opts.free_bind);
+	GET(u, "Socket", "ReceiveBuffer", listen_parse_size,
+	    &c->opts.receive_buffer);
+	GET(u, "Socket", "SendBuffer", listen_parse_size, &c->opts.send_buffer);
 	GET(u, "Socket", "MaxConnections", parse_burst, &c->max_connections);
 	GET(u, "Socket", "MaxConnectionsPerSource", parse_burst,
 	    &c->max_per_source);

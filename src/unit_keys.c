@@ -13,14 +13,15 @@ static const char *const socket_used[] = {
 	"Service", "SocketMode", "DirectoryMode", "Backlog", "BindIPv6Only",
 	"ReusePort", "FreeBind", "FileDescriptorName", "MaxConnections",
 	"MaxConnectionsPerSource", "TriggerLimitIntervalSec",
-	"TriggerLimitBurst", "RemoveOnStop", NULL};
+	"TriggerLimitBurst", "RemoveOnStop", "ReceiveBuffer", "SendBuffer",
+	NULL};
 
 static const char *const socket_ignored[] = {
 	"ListenFIFO", "ListenSpecial", "ListenNetlink", "ListenMessageQueue",
 	"ListenUSBFunction", "SocketProtocol", "BindToDevice", "SocketUser",
 	"SocketGroup", "KeepAlive", "KeepAliveTimeSec", "KeepAliveIntervalSec",
 	"KeepAliveProbes", "NoDelay", "Priority", "DeferAcceptSec",
-	"ReceiveBuffer", "SendBuffer", "IPTOS", "IPTTL", "Mark", "PipeSize",
+	"IPTOS", "IPTTL", "Mark", "PipeSize",
 	"SmackLabel", "SmackLabelIPIn", "SmackLabelIPOut",
 	"SELinuxContextFromNet", "MessageQueueMaxMessages",
 	"MessageQueueMessageSize", "Transparent", "Broadcast",
