@@ -79,9 +79,14 @@ demo:
 	@$(MAKE) --no-print-directory all
 	@tests/demo.sh
 
+# The benchmark's own client; not part of `all`, nothing installs it.
+$(B)/bench/wick-load: bench/load.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WFLAGS) $(CFLAGS) -pthread -o $@ $<
+
 bench:
 	@bench/deps.sh
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(B)/bench/wick-load
 	@bench/run
 
 install: all

@@ -23,7 +23,8 @@ expect_match "--setenv VAR copies wick's own" "$out" "* W=inherited *"
 expect_match "--accept sets REMOTE_ADDR and REMOTE_PORT inside" "$out" \
 	"* R=127.0.0.2:[1-9]*"
 
-# Without listen options the environment stays as documented: a stray
-# REMOTE_ADDR of wick's own does not reach the server.
+# Started per connection by an outer activator (wick activate --accept,
+# a systemd Accept=yes unit), wick run hands the peer on to the server.
 out=$(REMOTE_ADDR=1.2.3.4 "$WICK" run sh -c 'echo "R=$REMOTE_ADDR"')
-expect_eq "plain wick run passes no REMOTE_ADDR of its own" "$out" "R="
+expect_eq "REMOTE_ADDR from an outer accepting activator reaches the server" \
+	"$out" "R=1.2.3.4"
