@@ -53,7 +53,8 @@ Wants=network-online.target
 Environment=MARK=%n
 ExecStartPre=/bin/sh -c 'echo "\$MARK" > $T/pre-ran'
 ExecStart=$exec_start
-ExecStopPost=/bin/sh -c 'echo \$SERVICE_RESULT \$EXIT_CODE \$EXIT_STATUS > $T/post-ran'
+ExecStopPost=/bin/sh -c 'echo \$SERVICE_RESULT \$EXIT_CODE \$EXIT_STATUS \\
+  > $T/post-ran'
 UNIT
 
 out=$("$WICK" start --unit-path "$UNITS" echo@demo.socket 2>&1)
