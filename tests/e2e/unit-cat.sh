@@ -48,7 +48,8 @@ expect_eq "warnings name FILE:LINE" "$(cat "$T/err")" \
 "wick: $UNITS/web@.socket:10: unknown key 'Bogus' in section [Socket], ignoring
 wick: $UNITS/web@.socket:11: bad specifier '%Q' in ListenDatagram=, ignoring"
 
-out=$("$WICK" cat --unit-path "$UNITS" --unsupported web@blue.socket 2>/dev/null)
+out=$("$WICK" cat --unit-path "$UNITS" --unsupported web@blue.socket \
+	2>/dev/null)
 expect_eq "--unsupported lists keys without effect" "$out" \
 	"$UNITS/web@.socket:6: [Unit] Wants=network-online.target"
 

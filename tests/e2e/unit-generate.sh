@@ -50,7 +50,9 @@ expect_eq "--output writes the files" "$(cd "$gen" && ls)" \
 echo.socket"
 
 # systemd-analyze warns on stderr and may still exit 0: both must be clean.
-verify() { systemd-analyze verify "$@" >"$T/verify" 2>&1 && [ ! -s "$T/verify" ]; }
+verify() {
+	systemd-analyze verify "$@" >"$T/verify" 2>&1 && [ ! -s "$T/verify" ]
+}
 check "systemd-analyze verify accepts the pair" \
 	verify "$gen/echo.socket" "$gen/echo.service"
 [ -s "$T/verify" ] && diag "$(cat "$T/verify")"

@@ -82,7 +82,8 @@ check "the container answers on tcp6" echo_check tcp6 "[::1]:$port"
 names() { "${PODMAN[@]}" ps --format '{{.Names}}' 2>&1; }
 wait_until 10 eval '[ "$(names)" = echo-demo ]'
 expect_eq "one container, named from %i" "$(names)" "echo-demo"
-check "cidfile written under %t" test -s "$XDG_RUNTIME_DIR/echo@demo.service.ctr-id"
+check "cidfile written under %t" \
+	test -s "$XDG_RUNTIME_DIR/echo@demo.service.ctr-id"
 check "READY=1 arrived (log)" grep -q "echo@demo.service: ready" "$state/log"
 check "MAINPID moved to conmon (log)" \
 	grep -q "echo@demo.service: main process is now pid" "$state/log"

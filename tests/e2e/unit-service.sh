@@ -33,8 +33,8 @@ check "notify: stop" "$WICK" stop ntf.socket
 # Type=notify without READY=1: stopped after TimeoutStartSec=.
 port=$(free_port)
 printf '[Socket]\nListenStream=127.0.0.1:%s\n' "$port" >"$UNITS/slow.socket"
-printf '[Service]\nType=notify\nTimeoutStartSec=300ms\nExecStart=/bin/sleep 30\n' \
-	>"$UNITS/slow.service"
+printf '[Service]\nType=notify\nTimeoutStartSec=300ms\n%s\n' \
+	"ExecStart=/bin/sleep 30" >"$UNITS/slow.service"
 check "start timeout: start" start_unit slow.socket
 poke "$port" >/dev/null &
 check "start timeout: named in the log" wait_log "$(logf slow.socket)" \
@@ -101,7 +101,8 @@ if unit_has_run; then
 [Service]
 PrivateNetwork=yes
 NoNewPrivileges=yes
-ExecStart=/bin/sh -c 'exec >&3; ls /sys/class/net | tr "\\n" " "; grep NoNewPrivs /proc/self/status'
+ExecStart=/bin/sh -c 'exec >&3; ls /sys/class/net | tr "\\n" " "; \\
+  grep NoNewPrivs /proc/self/status'
 UNIT
 	check "sandboxed: restart the unit" "$WICK" stop acc.socket
 	check "sandboxed: start" start_unit acc.socket
@@ -115,8 +116,8 @@ check "accept: stop" "$WICK" stop acc.socket
 # MaxConnectionsPerSource=1: a second connection from the same address is
 # refused while the first is served; another source address is served.
 port=$(free_port)
-printf '[Socket]\nListenStream=127.0.0.1:%s\nAccept=yes\nMaxConnectionsPerSource=1\n' \
-	"$port" >"$UNITS/per.socket"
+printf '[Socket]\nListenStream=127.0.0.1:%s\nAccept=yes\n%s\n' "$port" \
+	"MaxConnectionsPerSource=1" >"$UNITS/per.socket"
 printf '[Service]\nExecStart=/bin/sh -c %s\n' "'echo hi >&3; sleep 3'" \
 	>"$UNITS/per@.service"
 check "per source: start" start_unit per.socket
