@@ -17,8 +17,7 @@ if unit_has_run; then
 	dir=$(dirname "$server")
 	# --init: the server is not pid 1, so SIGTERM ends it.
 	exec_start="$WICK run --init --network=none -v $dir:$dir:ro -- $server"
-	# wick run ends with 0 or 128+SIGTERM when its server is stopped.
-	post_want="@(success exited 0|exit-code exited 143)"
+	post_want="success exited 0" # wick-echo ends cleanly on SIGTERM
 else
 	diag "this wick has no 'run' yet; the service runs unsandboxed"
 	exec_start=$server
