@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -149,10 +150,15 @@ static int place_fds(const struct spawn *s, int *moved)
 }
 
 static int run_hook(const struct spawn *s, struct spawn_env *env,
-		    int *moved)
+		    int *moved, pid_t parent)
 {
-	int r = place_fds(s, moved);
+	int r;
 
+	/* The hook is part of wick (wick run -l watching its sandbox): it
+	 * must not outlive a kill -9 of wick, unwatched, holding the port. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		return 1;
+	r = place_fds(s, moved);
 	if (r)
 		return 127;
 	/* The hook does not exec, so what would close on exec goes now. */
@@ -175,9 +181,11 @@ pid_t spawn_service(const struct spawn *s, struct spawn_env *env)
 	if (r < 0)
 		return r;
 	if (s->hook) {
+		pid_t parent = getpid();
+
 		pid = fork();
 		if (pid == 0)
-			_exit(run_hook(s, env, moved));
+			_exit(run_hook(s, env, moved, parent));
 		return pid < 0 ? -errno : pid;
 	}
 

@@ -18,9 +18,11 @@ chmod +x "$T/inst.sh"
 bg "$T/log" "$WICK" activate -a -l "127.0.0.1:$port" -- "$T/inst.sh"
 wick=$BG_PID
 wait_log "$T/log" "as fd 3"
-out=$(echo ping | socat -t 5 - "TCP:127.0.0.1:$port,bind=127.0.0.1:$((port + 1))")
+# A client port checked free, not port + 1, which may be taken.
+cport=$(free_port)
+out=$(echo ping | socat -t 5 - "TCP:127.0.0.1:$port,bind=127.0.0.1:$cport")
 expect_eq "accept: connection on fd 3 with REMOTE_ADDR/PORT" "$out" \
-	"fds=1 pid_ok=y names=connection remote=127.0.0.1:$((port + 1))
+	"fds=1 pid_ok=y names=connection remote=127.0.0.1:$cport
 ping"
 out=$(echo pong | socat -t 5 - "TCP:127.0.0.1:$port")
 expect_match "accept: a second connection gets its own instance" "$out" \
