@@ -111,4 +111,6 @@ clean:
 	rm -rf $(B)
 
 .PHONY: all check demo bench install clean
+# Keep the unit tests' objects, so a second `make` rebuilds nothing.
+.SECONDARY:
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

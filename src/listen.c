@@ -133,7 +133,7 @@ static int set_options(int fd, const struct listener *l,
 	if (!r && l->type == SOCK_STREAM &&
 	    (family == AF_INET || family == AF_INET6))
 		r = set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1);
-	if (!r && o->reuse_port)
+	if (!r && o->reuse_port && (family == AF_INET || family == AF_INET6))
 		r = set_int(fd, SOL_SOCKET, SO_REUSEPORT, 1);
 	if (!r && o->receive_buffer)
 		r = set_buffer(fd, SO_RCVBUFFORCE, SO_RCVBUF, o->receive_buffer);

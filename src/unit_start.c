@@ -110,6 +110,7 @@ static int open_listeners(struct started *s)
 {
 	char where[ADDRESS_TEXT_MAX];
 
+	activation_block_signals();
 	for (size_t i = 0; i < s->sc.n_listeners; i++) {
 		struct listener *l = &s->sc.listeners[i];
 		int r = listener_open(l, &s->sc.opts);
