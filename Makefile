@@ -55,6 +55,14 @@ $(B)/wick-echo-static: $(B)/servers/echo.o $(B)/libwick.a
 $(B)/tests/%: $(B)/tests/unit/%.o $(B)/libwick.a
 	$(CC) $(LDFLAGS) -o $@ $^
 
+# The unit-file reader's tests link the wick objects they exercise.
+UNIT_PARSE_OBJ := $(addprefix $(B)/src/,unit.o unit_path.o unit_keys.o \
+	unit_specifier.o unit_exec.o unit_env.o unit_config.o address.o \
+	listen.o log.o)
+$(B)/tests/unit-parse: $(B)/tests/unit/unit-parse.o $(UNIT_PARSE_OBJ) \
+		$(B)/libwick.a
+	$(CC) $(LDFLAGS) -o $@ $^
+
 # Test helpers, kept out of $(B)/tests/ so the driver does not run them.
 $(B)/helpers/wick-%: $(B)/tests/helpers/%.o $(B)/libwick.a
 	@mkdir -p $(dir $@)
@@ -71,9 +79,14 @@ demo:
 	@$(MAKE) --no-print-directory all
 	@tests/demo.sh
 
+# The benchmark's own client; not part of `all`, nothing installs it.
+$(B)/bench/wick-load: bench/load.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WFLAGS) $(CFLAGS) -pthread -o $@ $<
+
 bench:
 	@bench/deps.sh
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(B)/bench/wick-load
 	@bench/run
 
 install: all
@@ -91,6 +104,8 @@ install: all
 	  $(DESTDIR)$(PREFIX)/share/man/man1; done; true
 	for m in docs/*.3; do [ -e "$$m" ] && install -m 644 $$m \
 	  $(DESTDIR)$(PREFIX)/share/man/man3; done; true
+	for m in docs/*.5; do [ -e "$$m" ] && install -D -m 644 $$m \
+	  $(DESTDIR)$(PREFIX)/share/man/man5/$$(basename $$m); done; true
 
 clean:
 	rm -rf $(B)

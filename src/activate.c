@@ -22,7 +22,6 @@
 
 #define TAG_SIGNAL UINT32_MAX
 #define TAG_TIMER (UINT32_MAX - 1)
-#define STOP_TIMEOUT_S 10
 #define BACKOFF_MAX_S 60
 
 struct engine {
@@ -38,6 +37,7 @@ struct engine {
 	bool stopping;
 	pid_t main_pid;    /* Accept=no */
 	pid_t *instances;  /* Accept=yes */
+	union sockaddr_any *peers; /* of each instance, same order */
 	size_t n_instances;
 	uint64_t window_start;
 	unsigned window_starts;
@@ -50,6 +50,7 @@ void activation_default(struct activation *a)
 	a->max_connections = 64;
 	a->trigger_burst = 20;
 	a->trigger_interval_us = 2000000;
+	a->stop_timeout_us = 10000000;
 }
 
 static uint64_t now_us(void)
@@ -173,12 +174,44 @@ static void start_main(struct engine *e, int trigger)
 					sizeof(where)));
 }
 
+static void reap(struct engine *e);
+
 static void refuse(const struct engine *e, int conn, const char *peer)
 {
 	log_error("refused connection from %s: %zu instances running "
 		  "(--max-connections %u)",
 		  peer, e->n_instances, e->a->max_connections);
 	close(conn);
+}
+
+/* Same source for MaxConnectionsPerSource=: the peer's IP address (any
+ * port), or its VSOCK CID; Unix peers are not counted. */
+static bool same_source(const union sockaddr_any *a,
+			const union sockaddr_any *b)
+{
+	if (a->sa.sa_family != b->sa.sa_family)
+		return false;
+	switch (a->sa.sa_family) {
+	case AF_INET:
+		return a->in.sin_addr.s_addr == b->in.sin_addr.s_addr;
+	case AF_INET6:
+		return !memcmp(&a->in6.sin6_addr, &b->in6.sin6_addr,
+			       sizeof(a->in6.sin6_addr));
+	case AF_VSOCK:
+		return a->vm.svm_cid == b->vm.svm_cid;
+	}
+	return false;
+}
+
+static bool source_full(const struct engine *e, const union sockaddr_any *p)
+{
+	unsigned n = 0;
+
+	if (!e->a->max_per_source)
+		return false;
+	for (size_t i = 0; i < e->n_instances; i++)
+		n += same_source(&e->peers[i], p);
+	return n >= e->a->max_per_source;
 }
 
 static void start_instance(struct engine *e, int conn,
@@ -202,8 +235,19 @@ static void start_instance(struct engine *e, int conn,
 		strcpy(text, "(unnamed)");
 	else
 		address_format(&pa, text, sizeof(text));
+	/* Instances may have ended since the last SIGCHLD was read: count
+	 * only the live ones before refusing anybody. */
+	if (e->n_instances >= a->max_connections || source_full(e, peer))
+		reap(e);
 	if (e->n_instances >= a->max_connections) {
 		refuse(e, conn, text);
+		return;
+	}
+	if (source_full(e, peer)) {
+		log_error("refused connection from %s: %u instances for that "
+			  "source (MaxConnectionsPerSource)",
+			  text, a->max_per_source);
+		close(conn);
 		return;
 	}
 	pid = spawn_service(&s, &e->env);
@@ -213,6 +257,7 @@ static void start_instance(struct engine *e, int conn,
 			  strerror((int)-pid));
 		return;
 	}
+	e->peers[e->n_instances] = *peer;
 	e->instances[e->n_instances++] = pid;
 	log_debug("connection from %s: started pid %d", text, (int)pid);
 }
@@ -275,7 +320,7 @@ static void stop(struct engine *e, const struct signalfd_siginfo *si)
 	/* A terminal's signal already reached our process group. */
 	if (si->ssi_code != SI_KERNEL)
 		forward(e, sig);
-	set_timer(e, STOP_TIMEOUT_S * 1000);
+	set_timer(e, e->a->stop_timeout_us / 1000);
 }
 
 static void describe_exit(char *buf, size_t size, int status)
@@ -319,6 +364,7 @@ static void reap(struct engine *e)
 			if (e->instances[i] != pid)
 				continue;
 			e->instances[i] = e->instances[--e->n_instances];
+			e->peers[i] = e->peers[e->n_instances];
 			describe_exit(how, sizeof(how), status);
 			log_debug("instance pid %d %s", (int)pid, how);
 			break;
@@ -352,8 +398,8 @@ static void on_timer(struct engine *e)
 
 	(void)read(e->timerfd, &ticks, sizeof(ticks)); /* just a wake-up */
 	if (e->stopping) {
-		log_error("the service did not stop within %ds; killing it",
-			  STOP_TIMEOUT_S);
+		log_error("the service did not stop within %.1fs; killing it",
+			  (double)e->a->stop_timeout_us / 1e6);
 		forward(e, SIGKILL);
 		return;
 	}
@@ -454,6 +500,10 @@ static int setup_signals(struct engine *e)
 			signal(sig, SIG_DFL);
 	if (sigprocmask(SIG_BLOCK, &mask, &e->oldmask) < 0)
 		return -errno;
+	/* A log line into a closed pipe (wick … 2>&1 | head) must fail
+	 * with EPIPE, not end wick and orphan the service; children get
+	 * the old mask back, so they see SIGPIPE as usual. */
+	block_sigpipe();
 	e->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (e->sigfd < 0)
 		return -errno;
@@ -479,7 +529,8 @@ static int engine_init(struct engine *e)
 
 	e->fds = calloc(a->n_listeners + 1, sizeof(int));
 	e->instances = calloc(a->max_connections + 1, sizeof(pid_t));
-	if (!e->fds || !e->instances)
+	e->peers = calloc(a->max_connections + 1, sizeof(*e->peers));
+	if (!e->fds || !e->instances || !e->peers)
 		return -ENOMEM;
 	/* The service gets blocking sockets, as from systemd; wick accepts
 	 * itself only in accept mode, and never blocks there. */
@@ -509,6 +560,9 @@ static void engine_free(struct engine *e)
 {
 	if (e->sigfd >= 0) {
 		close(e->sigfd);
+		/* SIGPIPE stays blocked: one may be pending, and wick
+		 * still logs while it cleans up. */
+		sigaddset(&e->oldmask, SIGPIPE);
 		sigprocmask(SIG_SETMASK, &e->oldmask, NULL);
 	}
 	if (e->timerfd >= 0)
@@ -518,6 +572,7 @@ static void engine_free(struct engine *e)
 	spawn_env_free(&e->env);
 	free(e->fds);
 	free(e->instances);
+	free(e->peers);
 	free(e->names);
 }
 

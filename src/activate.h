@@ -17,8 +17,11 @@ struct activation {
 	bool inetd;   /* connection (or socket) on stdin/stdout */
 	bool now;     /* start at once, without waiting for a trigger */
 	unsigned max_connections;    /* accept mode; 64 by default */
+	unsigned max_per_source;     /* accept mode, per peer IP or CID; 0:
+				      * no limit (MaxConnectionsPerSource=) */
 	unsigned trigger_burst;      /* starts per interval; 20 */
 	uint64_t trigger_interval_us; /* 2 s */
+	uint64_t stop_timeout_us;     /* SIGKILL after a stop; 10 s */
 	char **argv;   /* service command */
 	char *path;    /* argv[0] resolved (spawn_resolve); unused by exec */
 	char **setenv; /* extra "VAR=VALUE" entries, NULL-terminated */

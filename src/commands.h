@@ -12,6 +12,14 @@ int cmd_ps(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 int cmd_stop(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
+int cmd_cat(int argc, char **argv);
+int cmd_generate(int argc, char **argv);
+int cmd_start(int argc, char **argv);
+int cmd_unit_stop(int argc, char **argv); /* `wick stop UNIT.socket` */
+/* `wick stop`: units (NAME.socket) to cmd_unit_stop, sandboxes to cmd_stop */
+int cmd_stop_any(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_list_sockets(int argc, char **argv);
 
 /* Prints the one-line error for an unknown option or a missing value,
  * after getopt_long (with opterr = 0) returned '?'. */

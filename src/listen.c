@@ -2,6 +2,8 @@
  * the Unix socket files wick owns. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,6 +18,31 @@ void listen_opts_default(struct listen_opts *o)
 	o->socket_mode = 0666;
 	o->directory_mode = 0755;
 	o->ipv6_only = BIND_DEFAULT;
+}
+
+int listen_parse_size(const char *text, int *out)
+{
+	unsigned long long v, unit = 1;
+	char *end;
+
+	if (text[0] < '0' || text[0] > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (*end == 'K')
+		unit = 1ULL << 10;
+	else if (*end == 'M')
+		unit = 1ULL << 20;
+	else if (*end == 'G')
+		unit = 1ULL << 30;
+	if (unit > 1)
+		end++;
+	if (*end || v == 0)
+		return -EINVAL;
+	if (errno || v > INT_MAX / unit)
+		return -ERANGE;
+	*out = (int)(v * unit);
+	return 0;
 }
 
 const char *listener_type_name(int type)
@@ -84,6 +111,15 @@ static int set_int(int fd, int level, int name, int value)
 								       : 0;
 }
 
+/* The forcing variant passes net.core.rmem_max/wmem_max but needs
+ * CAP_NET_ADMIN; without it the kernel caps the plain one silently. */
+static int set_buffer(int fd, int forced, int plain, int bytes)
+{
+	if (set_int(fd, SOL_SOCKET, forced, bytes) == 0)
+		return 0;
+	return set_int(fd, SOL_SOCKET, plain, bytes);
+}
+
 static int set_options(int fd, const struct listener *l,
 		       const struct listen_opts *o)
 {
@@ -99,6 +135,10 @@ static int set_options(int fd, const struct listener *l,
 		r = set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1);
 	if (!r && o->reuse_port)
 		r = set_int(fd, SOL_SOCKET, SO_REUSEPORT, 1);
+	if (!r && o->receive_buffer)
+		r = set_buffer(fd, SO_RCVBUFFORCE, SO_RCVBUF, o->receive_buffer);
+	if (!r && o->send_buffer)
+		r = set_buffer(fd, SO_SNDBUFFORCE, SO_SNDBUF, o->send_buffer);
 	if (!r && o->free_bind && family == AF_INET)
 		r = set_int(fd, IPPROTO_IP, IP_FREEBIND, 1);
 	if (!r && o->free_bind && family == AF_INET6)

@@ -16,6 +16,8 @@ struct listen_opts {
 	enum bind_ipv6_only ipv6_only;
 	bool reuse_port;
 	bool free_bind;
+	int receive_buffer;    /* SO_RCVBUF in bytes; 0: the kernel's */
+	int send_buffer;       /* SO_SNDBUF in bytes; 0: the kernel's */
 };
 
 void listen_opts_default(struct listen_opts *o);
@@ -39,6 +41,10 @@ int listener_open(struct listener *l, const struct listen_opts *o);
 /* Closes L->fd and removes the socket file if we made it and it is still
  * the same inode. */
 void listener_close(struct listener *l);
+
+/* A buffer size in bytes with an optional K, M or G suffix (powers of
+ * 1024), as systemd's ReceiveBuffer= reads it: 0 or -EINVAL/-ERANGE. */
+int listen_parse_size(const char *text, int *out);
 
 /* "stream", "datagram" or "seqpacket". */
 const char *listener_type_name(int type);

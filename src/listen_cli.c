@@ -1,6 +1,7 @@
 /* listen_cli.c — parses and checks the listen and activation options of
  * `wick activate` and `wick run`, and opens the sockets. */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,8 @@ const char listen_cli_help[] =
 	"      --max-connections N  accept mode: instances at once (64)\n"
 	"      --trigger-limit-burst N, --trigger-limit-interval SECS\n"
 	"                           starts allowed per interval (20 per 2s)\n"
+	"      --receive-buffer BYTES, --send-buffer BYTES\n"
+	"                           socket buffers (K, M, G suffixes)\n"
 	"ADDR: PORT, IPV4:PORT, [IPV6]:PORT, [IPV6%IFACE]:PORT, /path, "
 	"@abstract,\n      vsock:CID:PORT, vsock::PORT\n";
 
@@ -196,6 +199,16 @@ static int parse_interval(struct listen_cli *c, const char *arg)
 	return 1;
 }
 
+static int parse_bytes(const char *arg, const char *opt, int *out)
+{
+	if (listen_parse_size(arg, out) == 0)
+		return 1;
+	log_error("invalid %s '%s': expected a size in bytes from 1 to 2G, "
+		  "such as 4M",
+		  opt, arg);
+	return -EXIT_USAGE;
+}
+
 static int set_plain_type(struct listen_cli *c, int type)
 {
 	if (c->plain_type != SOCK_STREAM && c->plain_type != type)
@@ -254,6 +267,11 @@ int listen_cli_option(struct listen_cli *c, int opt, const char *arg)
 				  &c->act.trigger_burst);
 	case OPT_TRIGGER_LIMIT_INTERVAL:
 		return parse_interval(c, arg);
+	case OPT_RECEIVE_BUFFER:
+		return parse_bytes(arg, "--receive-buffer",
+				   &c->opts.receive_buffer);
+	case OPT_SEND_BUFFER:
+		return parse_bytes(arg, "--send-buffer", &c->opts.send_buffer);
 	}
 	return 0;
 }

@@ -29,6 +29,8 @@ enum {
 	OPT_MAX_CONNECTIONS,
 	OPT_TRIGGER_LIMIT_BURST,
 	OPT_TRIGGER_LIMIT_INTERVAL,
+	OPT_RECEIVE_BUFFER,
+	OPT_SEND_BUFFER,
 	OPT_LISTEN_CLI_END,
 };
 
@@ -54,7 +56,9 @@ enum {
 	{"trigger-limit-burst", required_argument, NULL,                     \
 	 OPT_TRIGGER_LIMIT_BURST},                                           \
 	{"trigger-limit-interval", required_argument, NULL,                  \
-	 OPT_TRIGGER_LIMIT_INTERVAL}
+	 OPT_TRIGGER_LIMIT_INTERVAL},                                        \
+	{"receive-buffer", required_argument, NULL, OPT_RECEIVE_BUFFER},     \
+	{"send-buffer", required_argument, NULL, OPT_SEND_BUFFER}
 
 /* Help text for the options above, for each command's --help. */
 extern const char listen_cli_help[];

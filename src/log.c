@@ -1,5 +1,6 @@
 /* log.c — wick's diagnostics: one line per event, prefixed "wick: ". */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -50,4 +51,13 @@ void log_debug(const char *format, ...)
 	va_start(ap, format);
 	log_line(format, ap);
 	va_end(ap);
+}
+
+void block_sigpipe(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	(void)sigprocmask(SIG_BLOCK, &set, NULL); /* cannot fail here */
 }

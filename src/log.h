@@ -9,4 +9,8 @@ void log_error(const char *format, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *format, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
+/* Blocks SIGPIPE in the calling process, so that a log line to a closed
+ * pipe fails with EPIPE instead of ending wick. */
+void block_sigpipe(void);
+
 #endif

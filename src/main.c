@@ -18,8 +18,15 @@ static const struct command commands[] = {
 	{"run", cmd_run, "run COMMAND in a rootless sandbox"},
 	{"ps", cmd_ps, "list sandboxes"},
 	{"exec", cmd_exec, "run a command inside a running sandbox"},
-	{"stop", cmd_stop, "stop a sandbox (SIGTERM, then SIGKILL)"},
+	{"stop", cmd_stop_any,
+	 "stop a sandbox, or a started unit (NAME.socket)"},
 	{"rm", cmd_rm, "remove a sandbox's state (-f: stop it first)"},
+	{"cat", cmd_cat, "show a unit file and its drop-ins as wick reads them"},
+	{"start", cmd_start, "start a socket unit: listen, activate its service"},
+	{"status", cmd_status, "show started units, their sockets and service"},
+	{"list-sockets", cmd_list_sockets, "list the sockets of started units"},
+	{"generate", cmd_generate,
+	 "print systemd units (or Quadlet) for a `wick run -l` line"},
 };
 
 static void usage(FILE *f)

@@ -325,6 +325,9 @@ static int run_listening(struct run *r, char **argv)
 				 "sandbox per connection)");
 	if (r->detach && r->lc.act.accept)
 		return bad("%s", "--detach cannot be used with --accept");
+	/* Before listening: a client must not wait for what cannot start. */
+	if (run_check_paths(r) < 0)
+		return 1;
 	st = listen_cli_open(&r->lc, argv, false);
 	if (st)
 		return st;

@@ -46,6 +46,10 @@ int run_parse(struct run *r, int argc, char **argv, int *first);
  * writes what ps shows. 0, or -errno after one line. */
 int run_claim(struct run *r);
 
+/* Checks that --rootfs and the -v sources exist, printing one line for
+ * the first that does not; 0 or a negative errno. */
+int run_check_paths(const struct run *r);
+
 /* Checks the options against the host, builds the environment and the
  * filter, claims the state directory, then runs the sandbox until it
  * ends (or, with --detach, until it is up). Returns wick's exit status. */

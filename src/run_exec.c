@@ -107,7 +107,7 @@ static void build_env(struct run *r)
 	r->sb.env = r->env;
 }
 
-static int check_host(struct run *r)
+int run_check_paths(const struct run *r)
 {
 	struct stat st;
 	int e;
@@ -126,8 +126,15 @@ static int check_host(struct run *r)
 				  "first)", r->volumes[i].src, strerror(e));
 			return -e;
 		}
-	if (r->unconfined)
-		return 0;
+	return 0;
+}
+
+static int check_host(struct run *r)
+{
+	int e = run_check_paths(r);
+
+	if (e < 0 || r->unconfined)
+		return e;
 	e = filter_build(&r->sb.filter);
 	if (e < 0)
 		log_error("run: libseccomp.so.2 %s (install libseccomp2, or "
@@ -372,6 +379,7 @@ static int run_foreground(struct run *r)
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaddset(&set, sigs[i]);
 	sigprocmask(SIG_BLOCK, &set, NULL);
+	block_sigpipe(); /* the sandbox starts with an empty mask */
 	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0) {
 		log_error("run: signalfd: %s", strerror(errno));

@@ -92,3 +92,19 @@ expect_eq "after 200 resets: no leaked fds" "$(fd_count "$wick")" "$before"
 out=$(echo after | socat -t 5 - "TCP:127.0.0.1:$port" | tail -n 1)
 expect_eq "after 200 resets: the next client is served" "$out" after
 check "wick is still running" running "$wick"
+
+# Instances that ended are not counted against --max-connections, even
+# when wick has not read their SIGCHLD yet: with a limit of 1, a client
+# that waits for the previous one to finish is never refused.
+kill -TERM "$wick"; wait "$wick" 2>/dev/null
+bg "$T/log7" "$WICK" activate -a --max-connections 1 -l "127.0.0.1:$port" -- \
+	sh -c 'echo one >&3'
+wick=$BG_PID
+wait_log "$T/log7" "as fd 3"
+answered=0
+for i in $(seq 100); do
+	[ "$(socat -t 5 - "TCP:127.0.0.1:$port" </dev/null 2>/dev/null)" = one ] &&
+		answered=$((answered + 1))
+done
+expect_eq "max-connections 1: 100 sequential clients all served" "$answered" 100
+expect_eq "max-connections 1: nobody refused" "$(grep -c refused "$T/log7")" 0

@@ -1,0 +1,166 @@
+/* unit_status.c — `wick status` and `wick list-sockets`: what the state
+ * directories of started units say, checked against their locks. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "log.h"
+#include "unit_cmd.h"
+#include "unit_exec.h"
+#include "unit_state.h"
+
+/* The value of KEY= in the "info" file, malloc'd, or "". */
+static char *info_field(const char *info, const char *key)
+{
+	size_t len = strlen(key);
+
+	for (const char *p = info; p && *p; p += strcspn(p, "\n") + !!*p) {
+		if (!strncmp(p, key, len) && p[len] == '=')
+			return strndup(p + len + 1, strcspn(p + len + 1, "\n"));
+		if (!p[strcspn(p, "\n")])
+			break;
+	}
+	return strdup("");
+}
+
+static void print_listen(const char *listen, const char *indent)
+{
+	for (const char *p = listen; p && *p;) {
+		size_t len = strcspn(p, "\n");
+		const char *sp = memchr(p, ' ', len);
+
+		if (sp)
+			printf("%s%.*s (%.*s)\n", indent,
+			       (int)(len - (size_t)(sp - p) - 1), sp + 1,
+			       (int)(sp - p), p);
+		p += len + (p[len] == '\n');
+		indent = "            ";
+	}
+}
+
+/* Prints one unit; returns 0 when it runs, 3 when not (as systemctl). */
+static int status_one(const char *name)
+{
+	char *dir = unit_state_dir(name), *info, *listen, *svc, *desc, *frag;
+	pid_t pid, main_pid;
+	bool alive;
+
+	if (!dir || access(dir, F_OK) < 0) {
+		printf("%s: not started\n", name);
+		free(dir);
+		return 3;
+	}
+	alive = unit_state_alive(dir);
+	info = unit_state_read(dir, "info");
+	listen = unit_state_read(dir, "listen");
+	pid = unit_state_pid(dir, "pid");
+	main_pid = unit_state_pid(dir, "main-pid");
+	svc = info_field(info, "service");
+	desc = info_field(info, "description");
+	frag = info_field(info, "fragment");
+	printf("%s%s%s\n", name, desc && *desc ? " - " : "", desc ? desc : "");
+	printf("    Loaded: %s\n", frag ? frag : "?");
+	if (alive)
+		printf("    Active: active, supervisor pid %d\n", (int)pid);
+	else
+		printf("    Active: failed (its supervisor is gone; 'wick stop "
+		       "%s' clears the state)\n",
+		       name);
+	print_listen(listen, "    Listen: ");
+	if (alive && main_pid > 0 && kill(main_pid, 0) == 0)
+		printf("   Service: %s, running as pid %d\n", svc,
+		       (int)main_pid);
+	else
+		printf("   Service: %s, waiting for a client\n", svc);
+	free(info);
+	free(listen);
+	free(svc);
+	free(desc);
+	free(frag);
+	free(dir);
+	return alive ? 0 : 3;
+}
+
+static const char status_usage[] =
+    "usage: wick status [UNIT...]\n"
+    "Shows each started unit (all without arguments): its supervisor,\n"
+    "sockets and service. Exits 3 when a named unit is not running.\n";
+
+int cmd_status(int argc, char **argv)
+{
+	struct unit_cmd_opts o;
+	int r = unit_cmd_options(argc, argv, status_usage, "all", &o);
+	int status = 0;
+	char **all = NULL;
+
+	unit_path_free(&o.path);
+	if (r != 0)
+		return r < 0 ? 0 : r;
+	if (o.first_arg == argc) {
+		all = unit_state_list();
+		for (size_t i = 0; all && all[i]; i++) {
+			if (i)
+				putchar('\n');
+			(void)status_one(all[i]);
+		}
+		strv_free(all);
+		return 0;
+	}
+	for (int i = o.first_arg; i < argc; i++) {
+		if (i > o.first_arg)
+			putchar('\n');
+		r = status_one(argv[i]);
+		status = status ? status : r;
+	}
+	return status;
+}
+
+static const char list_usage[] =
+    "usage: wick list-sockets\n"
+    "Lists the sockets of every started unit and what they activate.\n";
+
+int cmd_list_sockets(int argc, char **argv)
+{
+	struct unit_cmd_opts o;
+	int r = unit_cmd_options(argc, argv, list_usage, "", &o);
+	char **all;
+	size_t n = 0;
+
+	unit_path_free(&o.path);
+	if (r != 0 || o.first_arg != argc)
+		return r < 0 ? 0
+		       : r   ? r
+			     : (fprintf(stderr, "%s", list_usage), EXIT_USAGE);
+	all = unit_state_list();
+	printf("%-40s %-10s %-30s %s\n", "LISTEN", "TYPE", "UNIT", "ACTIVATES");
+	for (size_t i = 0; all && all[i]; i++) {
+		char *dir = unit_state_dir(all[i]);
+		char *listen = dir ? unit_state_read(dir, "listen") : NULL;
+		char *info = dir ? unit_state_read(dir, "info") : NULL;
+		char *svc = info_field(info, "service");
+
+		for (const char *p = listen; p && *p;) {
+			size_t len = strcspn(p, "\n");
+			const char *sp = memchr(p, ' ', len);
+
+			if (sp) {
+				printf("%-40.*s %-10.*s %-30s %s\n",
+				       (int)(len - (size_t)(sp - p) - 1),
+				       sp + 1, (int)(sp - p), p, all[i], svc);
+				n++;
+			}
+			p += len + (p[len] == '\n');
+		}
+		free(dir);
+		free(listen);
+		free(info);
+		free(svc);
+	}
+	strv_free(all);
+	printf("\n%zu sockets listed.\n", n);
+	return 0;
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# wick-echo as pid 1 of a sandbox (wick run -l, make demo) must stop on
+# SIGTERM: the kernel drops signals that pid 1 does not handle, so wick
+# waited 10 s, then SIGKILLed its own wick run child, which left the
+# sandbox's state directory behind as "stale" on every stop.
+# wick-test: rootless
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../helpers/run-lib.sh"
+
+if ! sandbox_usable; then
+	skip "tester-echo-stop" "no sandbox here: $(cat "$T/usable.log")"
+	exit 0
+fi
+
+port=$(free_port)
+root=$(state_root)
+bg "$T/l.log" "$WICK" run --name tester-echo-stop -l 127.0.0.1:"$port" \
+	-v "$WICK_BUILD:$WICK_BUILD:ro" -- "$WICK_ECHO"
+act=$BG_PID
+wait_until 5 is_listening tcp "$port"
+out=$(echo one | socat -t3 - TCP:127.0.0.1:"$port")
+expect_eq "the sandboxed wick-echo answers" "$out" one
+check "its state directory exists while it runs" \
+	test -d "$root/tester-echo-stop"
+kill -TERM "$act"
+for _ in $(seq 50); do running "$act" || break; sleep 0.1; done
+check "SIGTERM stops wick run -l within 5 s" sh -c "! test -d /proc/$act ||
+	grep -q '^State:.*Z' /proc/$act/status"
+wait "$act" 2>/dev/null
+expect_eq "… exit status 0" "$?" 0
+check "… no 'did not stop' kill" sh -c "! grep -q 'did not stop' '$T/l.log'"
+check "… and no state directory left behind" \
+	test ! -e "$root/tester-echo-stop"
+"$WICK" rm tester-echo-stop >/dev/null 2>&1 || : # leave the host clean

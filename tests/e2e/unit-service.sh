@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# The [Service] keys a started socket unit acts on: Type=notify with
+# READY=1 and TimeoutStartSec=, Restart=on-failure and its limit,
+# ExecStartPre= failures with and without '-', Accept=yes with the
+# connection on fd 3 and REMOTE_ADDR, Environment=, EnvironmentFile=,
+# WorkingDirectory=, $VAR splitting, PrivateNetwork= and NoNewPrivileges=.
+# wick-test: rootless
+. "$(dirname "$0")/../lib.sh"
+. "$WICK_TOP/tests/lib/units.sh"
+need socat python3
+
+# start_unit NAME: starts it and ends it with the test.
+start_unit() {
+	"$WICK" start --unit-path "$UNITS" "$1" >"$T/start.log" 2>&1
+	local st=$?
+	unit_track "$1"
+	return $st
+}
+logf() { echo "$(unit_state "$1")/log"; }
+poke() { printf 'x\n' | timeout 5 socat -t 1 - "TCP:127.0.0.1:$1" 2>&1; }
+
+# Type=notify: READY=1 from the server marks it ready.
+port=$(free_port)
+printf '[Socket]\nListenStream=127.0.0.1:%s\n' "$port" >"$UNITS/ntf.socket"
+printf '[Service]\nType=notify\nExecStart=%s\n' \
+	"$WICK_TOP/tests/lib/echo.py" >"$UNITS/ntf.service"
+check "notify: start" start_unit ntf.socket
+check "notify: echo" echo_check tcp4 "127.0.0.1:$port"
+check "notify: READY=1 taken from NOTIFY_SOCKET" \
+	wait_log "$(logf ntf.socket)" "ntf.service: ready (pid "
+check "notify: stop" "$WICK" stop ntf.socket
+
+# Type=notify without READY=1: stopped after TimeoutStartSec=.
+port=$(free_port)
+printf '[Socket]\nListenStream=127.0.0.1:%s\n' "$port" >"$UNITS/slow.socket"
+printf '[Service]\nType=notify\nTimeoutStartSec=300ms\n%s\n' \
+	"ExecStart=/bin/sleep 30" >"$UNITS/slow.service"
+check "start timeout: start" start_unit slow.socket
+poke "$port" >/dev/null &
+check "start timeout: named in the log" wait_log "$(logf slow.socket)" \
+	"slow.service: not ready within TimeoutStartSec=; stopping it"
+check "start timeout: stop" "$WICK" stop slow.socket
+
+# Restart=on-failure: 1 start and 5 restarts, then it gives up.
+port=$(free_port)
+printf '[Socket]\nListenDatagram=127.0.0.1:%s\n' "$port" >"$UNITS/rs.socket"
+cat >"$UNITS/rs.service" <<UNIT
+[Service]
+Restart=on-failure
+RestartSec=10ms
+ExecStart=/bin/sh -c 'echo run >> $T/rs-count; exit 3'
+UNIT
+check "restart: start" start_unit rs.socket
+printf 'x' | socat - "UDP-SENDTO:127.0.0.1:$port"
+check "restart: gives up after 5 restarts" wait_log "$(logf rs.socket)" \
+	"rs.service: restarted 5 times within 10s; giving up"
+expect_eq "restart: 6 runs before giving up" \
+	"$(head -n 6 "$T/rs-count" | wc -l)" 6
+check "restart: stop" "$WICK" stop rs.socket
+
+# ExecStartPre: '-' ignores a failure; without it the service does not
+# start, and ExecStopPost still runs with the result.
+port=$(free_port)
+printf '[Socket]\nListenStream=127.0.0.1:%s\n' "$port" >"$UNITS/pre.socket"
+cat >"$UNITS/pre.service" <<UNIT
+[Service]
+ExecStartPre=-/bin/false
+ExecStartPre=/bin/sh -c 'exit 4'
+ExecStart=/bin/sh -c 'echo ran > $T/pre-main'
+ExecStopPost=/bin/sh -c 'echo \$SERVICE_RESULT > $T/pre-post'
+UNIT
+check "pre: start" start_unit pre.socket
+poke "$port" >/dev/null &
+check "pre: the failure is logged" wait_log "$(logf pre.socket)" \
+	"pre.service: ExecStartPre /bin/sh failed with status 4"
+check "pre: ExecStopPost saw exit-code" \
+	wait_until 5 grep -qx exit-code "$T/pre-post"
+check "pre: main command did not run" eval "[ ! -e '$T/pre-main' ]"
+check "pre: stop" "$WICK" stop pre.socket
+
+# Accept=yes: the connection is fd 3 of one instance per client.
+port=$(free_port)
+mkdir -p "$T/wd"
+printf 'B="b c"\n# comment\nC=one two\n' >"$T/envfile"
+printf '[Socket]\nListenStream=127.0.0.1:%s\nAccept=yes\n' "$port" \
+	>"$UNITS/acc.socket"
+cat >"$UNITS/acc@.service" <<UNIT
+[Service]
+Environment=A=a
+EnvironmentFile=$T/envfile
+EnvironmentFile=-$T/missing
+WorkingDirectory=$T/wd
+ExecStart=/bin/sh -c 'echo "\$A|\$B|\$PWD|\$REMOTE_ADDR|\$#|%i" >&3' sh \$C
+UNIT
+check "accept: start" start_unit acc.socket
+expect_eq "accept: env, files, workdir, REMOTE_ADDR, \$C split, %i" \
+	"$(poke "$port")" "a|b c|$T/wd|127.0.0.1|2|0"
+
+if unit_has_run; then
+	cat >"$UNITS/acc@.service" <<UNIT
+[Service]
+PrivateNetwork=yes
+NoNewPrivileges=yes
+ExecStart=/bin/sh -c 'exec >&3; ls /sys/class/net | tr "\\n" " "; \\
+  grep NoNewPrivs /proc/self/status'
+UNIT
+	check "sandboxed: restart the unit" "$WICK" stop acc.socket
+	check "sandboxed: start" start_unit acc.socket
+	expect_eq "PrivateNetwork=yes: only lo, through wick run" \
+		"$(poke "$port" | head -n 1)" "lo NoNewPrivs:	1"
+else
+	skip "PrivateNetwork=yes" "this wick has no 'run'"
+fi
+check "accept: stop" "$WICK" stop acc.socket
+
+# MaxConnectionsPerSource=1: a second connection from the same address is
+# refused while the first is served; another source address is served.
+port=$(free_port)
+printf '[Socket]\nListenStream=127.0.0.1:%s\nAccept=yes\n%s\n' "$port" \
+	"MaxConnectionsPerSource=1" >"$UNITS/per.socket"
+printf '[Service]\nExecStart=/bin/sh -c %s\n' "'echo hi >&3; sleep 3'" \
+	>"$UNITS/per@.service"
+check "per source: start" start_unit per.socket
+from() { timeout 6 socat -u "TCP:127.0.0.1:$port,bind=$1" - 2>/dev/null; }
+from 127.0.0.1 >"$T/first" &
+wait_until 5 grep -q hi "$T/first"
+expect_eq "per source: second from 127.0.0.1 refused" "$(from 127.0.0.1)" ""
+check "per source: refusal logged" wait_log "$(logf per.socket)" \
+	"refused connection from 127.0.0.1:[0-9]*: 1 instances for that source"
+expect_eq "per source: 127.0.0.2 served" "$(from 127.0.0.2)" hi
+check "per source: stop" "$WICK" stop per.socket

@@ -1,0 +1,36 @@
+# Helpers for the unit-file tests (sourced after tests/lib.sh).
+
+UNITS=$T/units
+mkdir -p "$UNITS"
+
+# unit_echo_server: the echo server command: wick-echo when built, else
+# the Python stand-in (says so once).
+unit_echo_server() {
+	if [ -x "$WICK_ECHO" ]; then
+		echo "$WICK_ECHO"
+	else
+		diag "no wick-echo in this build; using tests/lib/echo.py" >&2
+		echo "$WICK_TOP/tests/lib/echo.py"
+	fi
+}
+
+# unit_has_run: this wick has `wick run` (the sandbox).
+unit_has_run() { "$WICK" run --help >/dev/null 2>&1; }
+
+# unit_state NAME: the state directory of a started unit.
+unit_state() { echo "$XDG_RUNTIME_DIR/wick/units/$1"; }
+
+# unit_track NAME: ends the unit's supervisor with the test.
+unit_track() {
+	local pid
+	pid=$(cat "$(unit_state "$1")/pid" 2>/dev/null) || return 0
+	[ -n "$pid" ] && _pids+=("$pid")
+}
+
+# echo_check PROTO ADDRESS: sends a line through socat, prints the reply.
+echo_check() {
+	local msg="hello $1 $RANDOM"
+	local got
+	got=$(printf '%s\n' "$msg" | timeout 5 socat -t 2 - "$1:$2" 2>&1)
+	[ "$got" = "$msg" ]
+}
