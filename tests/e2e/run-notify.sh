@@ -58,7 +58,7 @@ wait_log "$T/fg.log" notified
 expect_match "the server sends to the socket wick made inside" \
 	"$(cat "$T/fg.log")" "*notified /run/notify/notify.sock*"
 kill -TERM "$fg"
-wait "$fg" 2>/dev/null # its state goes before the snapshot below
+wait "$fg" 2>/dev/null
 
 receiver "$T/silent.sock"
 start=$(date +%s)
