@@ -332,39 +332,6 @@ static int check_combination(struct listen_cli *c, char **argv)
 	return 0;
 }
 
-static const char *open_error(const struct listener *l, int r)
-{
-	int family = l->addr.sa.sa.sa_family;
-
-	switch (r) {
-	case -EADDRINUSE:
-		return "address already in use (another process listens there)";
-	case -EEXIST:
-		return "the path exists and is not a socket (move it away or "
-		       "choose another path)";
-	case -EACCES:
-		if (family == AF_INET || family == AF_INET6)
-			return "permission denied (ports below 1024 need root "
-			       "or CAP_NET_BIND_SERVICE)";
-		return "permission denied (the directory must be writable)";
-	case -ENOTDIR:
-		return "a parent of the path is not a directory";
-	case -EMFILE:
-	case -ENFILE:
-		return "too many open files (raise ulimit -n)";
-	case -EADDRNOTAVAIL:
-		if (family == AF_VSOCK)
-			return "no VSOCK transport serves that CID here";
-		return "address not available on this host";
-	case -EAFNOSUPPORT:
-	case -ENODEV:
-		if (family == AF_VSOCK)
-			return "VSOCK is not available on this host (load "
-			       "the vsock transport module)";
-	}
-	return strerror(-r);
-}
-
 int listen_cli_open(struct listen_cli *c, char **argv, bool need_path)
 {
 	struct activation *a = &c->act;
@@ -397,7 +364,7 @@ int listen_cli_open(struct listen_cli *c, char **argv, bool need_path)
 			address_format(&l->addr, where, sizeof(where));
 			log_error("listen %s (%s): %s", where,
 				  listener_type_name(l->type),
-				  open_error(l, r));
+				  listener_error(l, r));
 			listen_cli_close(c);
 			return 1;
 		}
