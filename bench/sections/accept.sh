@@ -197,7 +197,8 @@ ac_where_line() {
 	       else own += p
 	       next }
 	ntop < 3 { p = $1; sub(/%/, "", p)
-		   top = top (ntop++ ? ", " : "") sprintf("%s %.0f %%", $NF, p) }
+		   top = top (ntop++ ? ", " : "")
+		   top = top sprintf("%s %.0f %%", $NF, p) }
 	END {
 		f = "- where the time goes (perf record -e cpu-clock -a over"
 		f = f " one more wick round with this service): the %s"
