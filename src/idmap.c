@@ -93,7 +93,50 @@ static int write_single(pid_t pid, uid_t uid, gid_t gid)
 	return write_file(pid, "gid_map", map);
 }
 
-int idmap_write(pid_t pid)
+/* Root's sandbox gets 65536 ids that no one else owns: root's own entry
+ * in /etc/subuid and /etc/subgid if there is one, else a fixed range from
+ * IDMAP_ROOT_BASE. */
+static void root_range(unsigned long *us, unsigned long *gs)
+{
+	unsigned long count;
+
+	if (!sub_range("/etc/subuid", "root", 0, us, &count) ||
+	    count < IDMAP_ROOT_COUNT)
+		*us = IDMAP_ROOT_BASE;
+	if (!sub_range("/etc/subgid", "root", 0, gs, &count) ||
+	    count < IDMAP_ROOT_COUNT)
+		*gs = IDMAP_ROOT_BASE;
+}
+
+/* Root may write any map, so no helper is needed. */
+static int write_root(pid_t pid)
+{
+	unsigned long us, gs;
+	char map[64];
+	int r;
+
+	root_range(&us, &gs);
+	snprintf(map, sizeof(map), "0 %lu %lu\n", us, IDMAP_ROOT_COUNT);
+	r = write_file(pid, "uid_map", map);
+	if (r < 0)
+		return r;
+	snprintf(map, sizeof(map), "0 %lu %lu\n", gs, IDMAP_ROOT_COUNT);
+	return write_file(pid, "gid_map", map);
+}
+
+int idmap_hand_over(const char *path, bool host_ids)
+{
+	unsigned long us, gs;
+
+	if (getuid() != 0 || host_ids)
+		return 0; /* root inside is already the owner */
+	root_range(&us, &gs);
+	if (lchown(path, (uid_t)us, (gid_t)gs) < 0)
+		return -errno;
+	return 0;
+}
+
+int idmap_write(pid_t pid, bool host_ids)
 {
 	uid_t uid = getuid();
 	gid_t gid = getgid();
@@ -101,6 +144,8 @@ int idmap_write(pid_t pid)
 	unsigned long us, uc, gs, gc;
 	int r;
 
+	if (uid == 0 && !host_ids)
+		return write_root(pid);
 	if (uid == 0) {
 		r = write_file(pid, "uid_map", "0 0 4294967295\n");
 		if (r == 0)

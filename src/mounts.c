@@ -247,7 +247,10 @@ void mounts_setup(const struct sandbox *s)
 
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		sandbox_fail(errno, "making mounts private");
+	/* Sources are found with the caller's ids: a volume below a
+	 * directory only root may enter still binds for root's sandbox. */
 	grab_sources(s, &src);
+	sandbox_become_root();
 	setup_root(s, src.root);
 
 	mount_point(NEWROOT "/proc", true);

@@ -21,7 +21,7 @@ enum {
 	OPT_HOSTNAME,
 	OPT_CAP_ADD, OPT_SECURITY_OPT, OPT_INIT, OPT_NAME, OPT_REPLACE,
 	OPT_RM, OPT_CIDFILE, OPT_SDNOTIFY, OPT_SDNOTIFY_TIMEOUT, OPT_QUIET,
-	OPT_VERBOSE,
+	OPT_VERBOSE, OPT_USERNS,
 };
 
 static const struct option options[] = {
@@ -46,6 +46,7 @@ static const struct option options[] = {
 	{"sdnotify-timeout", required_argument, NULL, OPT_SDNOTIFY_TIMEOUT},
 	{"quiet", no_argument, NULL, OPT_QUIET},
 	{"verbose", no_argument, NULL, OPT_VERBOSE},
+	{"userns", required_argument, NULL, OPT_USERNS},
 	{"help", no_argument, NULL, 'h'},
 	{0},
 };
@@ -69,6 +70,9 @@ static void usage(FILE *f)
 		"  --cap-add CAP          keep capability CAP (none by "
 		"default)\n"
 		"  --security-opt seccomp=unconfined  no system call filter\n"
+		"  --userns=host          as root: root inside is host root "
+		"(default: an\n"
+		"                         unprivileged id range)\n"
 		"  --init                 run a small init as pid 1\n"
 		"  --name NAME            name for ps/exec/stop/rm\n"
 		"  --replace              stop and replace a sandbox of that "
@@ -154,6 +158,18 @@ static int parse_number(const char *arg, int *out)
 	return 0;
 }
 
+/* Only root can keep host ids; for anyone else they were never there. */
+static int parse_userns(struct run *r, const char *arg)
+{
+	if (strcmp(arg, "host"))
+		return bad("unsupported --userns '%s' (only host)", arg);
+	if (getuid() != 0)
+		return bad("%s", "--userns=host needs root (as a user, root "
+				 "inside is already your own uid)");
+	r->sb.host_ids = true;
+	return 0;
+}
+
 static int parse_one(struct run *r, int opt, char *arg)
 {
 	int cap, st;
@@ -212,6 +228,7 @@ static int parse_one(struct run *r, int opt, char *arg)
 	case OPT_SDNOTIFY_TIMEOUT: return parse_number(arg, &r->notify_timeout);
 	case OPT_QUIET: log_level = 0; return 0;
 	case OPT_VERBOSE: log_level = 2; return 0;
+	case OPT_USERNS: return parse_userns(r, arg);
 	}
 	st = listen_cli_option(&r->lc, opt, arg);
 	if (st < 0)

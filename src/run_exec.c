@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "idmap.h"
 #include "log.h"
 #include "run.h"
 #include "seccomp.h"
@@ -45,6 +46,22 @@ static int inherited_fds(void)
 			return -EBADF;
 		}
 	return (int)n;
+}
+
+/* The server sends to the relay socket as root inside, which for root's
+ * sandbox is not host root: it needs the directory and the socket. */
+static void hand_over_notify(const struct run *r)
+{
+	char sock[PATH_MAX + 32];
+	int e;
+
+	snprintf(sock, sizeof(sock), "%s/notify.sock", r->notify_dir);
+	e = idmap_hand_over(r->notify_dir, r->sb.host_ids);
+	if (e == 0)
+		e = idmap_hand_over(sock, r->sb.host_ids);
+	if (e < 0)
+		log_error("run: handing '%s' to the sandbox: %s (READY=1 may "
+			 "not arrive)", r->notify_dir, strerror(-e));
 }
 
 static void env_set(struct run *r, char *entry)
@@ -462,6 +479,7 @@ int run_execute(struct run *r)
 			return 1;
 		}
 		r->sb.notify_dir = r->notify_dir;
+		hand_over_notify(r);
 	}
 	build_env(r);
 	if (!r->listen_state)

@@ -145,6 +145,13 @@ static void close_others(const struct sandbox *s)
 			sandbox_fail(errno, "passing socket %d", fd);
 }
 
+void sandbox_become_root(void)
+{
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		sandbox_fail(errno, "becoming root in the user namespace");
+	(void)setgroups(0, NULL); /* refused when setgroups is denied */
+}
+
 static _Noreturn void child_main(const struct sandbox *s, int sync_fd)
 {
 	const char *host = s->hostname ? s->hostname : "wick";
@@ -157,9 +164,6 @@ static _Noreturn void child_main(const struct sandbox *s, int sync_fd)
 		_exit(1); /* the parent failed to map ids and says why */
 	close_others(s);
 
-	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-		sandbox_fail(errno, "becoming root in the user namespace");
-	(void)setgroups(0, NULL); /* refused when setgroups is denied */
 	mounts_setup(s);
 	if (sethostname(host, strlen(host)) < 0)
 		sandbox_fail(errno, "setting hostname '%s'", host);
@@ -241,7 +245,7 @@ int sandbox_start(struct sandbox *s, struct sandbox_error *e)
 		return fail_parent(e, r, "creating the namespaces");
 	}
 
-	r = idmap_write(pid);
+	r = idmap_write(pid, s->host_ids);
 	if (r < 0) {
 		close(sync_pipe[1]);
 		close(err_pipe[0]);

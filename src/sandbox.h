@@ -21,6 +21,7 @@ struct sandbox {
 	char **env;           /* the server's whole environment */
 	char *listen_pid_env; /* slot in env: "LISTEN_PID=" + room, or NULL */
 	enum network_mode network;
+	bool host_ids;        /* --userns=host: root keeps host ids */
 	const char *rootfs;   /* NULL: the host's root, read-only */
 	bool rootfs_ro;       /* --rootfs without a writable layer */
 	struct volume *volumes;
@@ -64,8 +65,14 @@ _Noreturn void sandbox_fail(int err, const char *format, ...)
  * through sandbox_fail. */
 _Noreturn void sandbox_exec_server(const struct sandbox *s);
 
+/* In the child: takes the ids that are root inside. Until then the child
+ * reaches host paths with the caller's own ids, which matters for root,
+ * whose sandbox ids are not host root (see idmap.h). */
+void sandbox_become_root(void);
+
 /* Steps of the child, one file each. */
-/* Builds the mount tree and pivots into it; failures go to sandbox_fail. */
+/* Builds the mount tree and pivots into it, becoming root inside once the
+ * host sources are held; failures go to sandbox_fail. */
 void mounts_setup(const struct sandbox *s);
 _Noreturn void init_run(const struct sandbox *s);
 

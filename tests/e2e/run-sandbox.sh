@@ -86,6 +86,7 @@ for b in sh cat ls touch mkdir rm; do
 	done
 done
 echo original >"$R/file"
+give_to_sandbox "$R"
 before=$(cd "$R" && find . -printf '%p %s %T@ %m\n' | sort | md5sum)
 out=$(inside --rootfs "$R" /bin/sh -c 'echo changed > /file; touch /new; rm /bin/touch; mkdir /d; cat /file; for f in /*; do printf "%s " "${f#/}"; done')
 expect_eq "--rootfs is writable inside" "$(echo $out)" "changed bin d dev file lib lib64 new proc run sys tmp"
@@ -97,6 +98,7 @@ out=$(inside --rootfs "$R" -w /tmp --hostname box /bin/sh -c 'echo $PWD; cat /pr
 expect_eq "-w and --hostname" "$(echo $out)" "/tmp box"
 mkdir -p "$T/vol"
 echo data >"$T/vol/in"
+give_to_sandbox "$T/vol"
 out=$(inside -v "$T/vol:/run/vol" sh -c 'cat /run/vol/in; echo out > /run/vol/out')
 expect_eq "-v reads the host directory" "$out" "data"
 expect_eq "-v writes reach the host directory" "$(cat "$T/vol/out")" "out"

@@ -20,3 +20,14 @@ state_root() {
 sandbox_usable() {
 	"$WICK" run true >"$T/usable.log" 2>&1
 }
+
+# give_to_sandbox PATH...: as root, hands PATH (recursively) to the host ids
+# that are root inside root's sandboxes (not host root, see wick-run(1)),
+# so that a server writing there may; a user's sandbox root is the user.
+give_to_sandbox() {
+	is_root || return 0
+	local u g
+	u=$("$WICK" run -- cat /proc/self/uid_map | awk '{print $2}')
+	g=$("$WICK" run -- cat /proc/self/gid_map | awk '{print $2}')
+	chown -R "$u:$g" "$@"
+}
