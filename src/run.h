@@ -31,7 +31,8 @@ struct run {
 	bool listen_state;
 	/* prepared */
 	struct state st;
-	char *env[RUN_MAX_ENV + 16];
+	char **env;       /* the server's environment, NULL-ended */
+	size_t env_room;  /* entries env has room for, the NULL included */
 	char listen_pid[32];
 	char notify_dir[PATH_MAX + 16];
 	int relay_fd;

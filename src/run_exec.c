@@ -71,8 +71,11 @@ static void env_set(struct run *r, char *entry)
 	for (i = 0; r->env[i]; i++)
 		if (!strncmp(r->env[i], entry, key) && r->env[i][key] == '=')
 			break;
-	if (i < RUN_MAX_ENV + 15)
-		r->env[i] = entry; /* replaces, or appends before the NULL */
+	/* build_env sized env for every entry it sets: running out is a
+	 * bug, and dropping one (LISTEN_PID) would break the server. */
+	if (i + 1 >= r->env_room)
+		abort();
+	r->env[i] = entry; /* replaces, or appends before the NULL */
 }
 
 static char *env_fmt(const char *key, const char *value)
@@ -91,6 +94,12 @@ static void build_env(struct run *r)
 	const char *v;
 	char count[16];
 
+	/* PATH, HOME, container, the passed three, the options, four for
+	 * LISTEN_* and NOTIFY_SOCKET, and the NULL. */
+	r->env_room = 3 + 3 + r->n_env_opts + r->lc.n_setenv + 4 + 1;
+	r->env = calloc(r->env_room, sizeof(char *));
+	if (!r->env)
+		abort(); /* out of memory before the sandbox exists */
 	env_set(r, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
 		   "/sbin:/bin");
 	env_set(r, "HOME=/root");
