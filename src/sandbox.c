@@ -48,6 +48,17 @@ static void report(int err, const char *format, va_list ap)
 	(void)n; /* nothing left to tell if the parent is gone */
 }
 
+static void report_done(void)
+{
+	struct sandbox_error e = {.err = 0};
+	ssize_t n;
+
+	if (error_fd < 0)
+		return;
+	n = write(error_fd, &e, sizeof(e));
+	(void)n; /* nothing left to tell if the parent is gone */
+}
+
 void sandbox_fail(int err, const char *format, ...)
 {
 	va_list ap;
@@ -106,6 +117,9 @@ void sandbox_exec_server(const struct sandbox *s)
 	}
 
 	environ = s->env;
+	/* A record with no error says set-up is done: an EOF without it
+	 * means the child died on the way (a signal, the OOM killer). */
+	report_done();
 	execvp(s->argv[0], s->argv);
 	fail_exec(errno, "cannot run '%s' in the sandbox", s->argv[0]);
 }
@@ -196,19 +210,46 @@ static int fail_parent(struct sandbox_error *e, int err, const char *what)
 	return -err;
 }
 
-/* Reads the child's verdict: EOF means the command was executed. */
+/* Reads the child's verdict: the done record, then EOF at exec, means
+ * the command was executed (1); EOF alone means the child died in set-up
+ * without a word (0). */
 static int await_exec(int fd, struct sandbox_error *e)
 {
+	bool done = false;
 	ssize_t n;
 
-	do
-		n = read(fd, e, sizeof(*e));
-	while (n < 0 && errno == EINTR);
-	if (n == 0)
-		return 0;
-	if (n != sizeof(*e))
-		fail_parent(e, n < 0 ? errno : EIO, "reading set-up result");
-	return e->err ? -e->err : -EIO;
+	for (;;) {
+		do
+			n = read(fd, e, sizeof(*e));
+		while (n < 0 && errno == EINTR);
+		if (n == 0)
+			return done;
+		if (n != sizeof(*e))
+			return fail_parent(e, n < 0 ? errno : EIO,
+					   "reading set-up result");
+		if (e->err)
+			return -e->err;
+		done = true;
+	}
+}
+
+/* The set-up child (or, with --init, the server's) is gone before exec
+ * and said nothing: say how it ended. */
+static int died_in_setup(pid_t pid, struct sandbox_error *e)
+{
+	int status;
+
+	e->err = ECANCELED;
+	if (waitpid(pid, &status, 0) < 0)
+		snprintf(e->what, sizeof(e->what), "set-up ended silently");
+	else if (WIFSIGNALED(status))
+		snprintf(e->what, sizeof(e->what), "set-up was killed by "
+			 "signal %d (%s) before the command ran",
+			 WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		snprintf(e->what, sizeof(e->what), "set-up ended with status "
+			 "%d before the command ran", sandbox_exit_status(status));
+	return -ECANCELED;
 }
 
 int sandbox_start(struct sandbox *s, struct sandbox_error *e)
@@ -259,6 +300,8 @@ int sandbox_start(struct sandbox *s, struct sandbox_error *e)
 	if (r == 0)
 		r = await_exec(err_pipe[0], e);
 	close(err_pipe[0]);
+	if (r == 0)
+		return died_in_setup(pid, e);
 	if (r < 0) {
 		waitpid(pid, NULL, 0);
 		return r;
