@@ -3,6 +3,7 @@
  * private /tmp and /run, read-only /sys, volumes; then pivot_root. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -65,35 +66,89 @@ static void mount_fs(const char *type, const char *dst, unsigned long flags,
 		sandbox_fail(errno, "mounting %s at '%s'", type, dst);
 }
 
-/* Makes a mount point (and its parents) inside the new root. A read-only
- * root cannot grow one, so a missing point there is an error naming the
- * path and the writable places. */
-static void mount_point(const char *path, bool dir)
+/* Opens PATH (relative to the new root) as O_PATH without following any
+ * symlink or leaving the root: a rootfs may hold links that point at the
+ * host, and the new root is not our root yet. */
+static int open_beneath(int root, const char *path)
 {
-	char parent[4096];
-	char *slash;
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS,
+	};
 	int fd;
 
-	if (access(path, F_OK) == 0)
-		return;
-	snprintf(parent, sizeof(parent), "%s", path);
-	slash = strrchr(parent, '/');
-	if (slash && slash > parent + strlen(NEWROOT)) {
-		*slash = 0;
-		mount_point(parent, true);
+	fd = syscall(SYS_openat2, root, path, &how, sizeof(how));
+	return fd < 0 ? -errno : fd;
+}
+
+static _Noreturn void point_fail(int err, const char *path)
+{
+	if (err == ELOOP || err == EXDEV)
+		sandbox_fail(err, "mount point '/%s' passes through a symlink in "
+				  "the root (use the path it points to)", path);
+	sandbox_fail(err, "mount point '/%s' is missing and cannot be made "
+			  "(use an existing path, or one under /tmp or /run)",
+		     path);
+}
+
+/* Makes PATH and its parents below ROOT, one component at a time on the
+ * parent's fd, so that nothing is made outside the root. */
+static int make_beneath(int root, const char *path, bool dir)
+{
+	char parent[4096];
+	const char *name = strrchr(path, '/');
+	int pfd, fd, r, err;
+
+	fd = open_beneath(root, path);
+	if (fd != -ENOENT)
+		return fd;
+	if (name) {
+		snprintf(parent, sizeof(parent), "%.*s", (int)(name - path),
+			 path);
+		pfd = make_beneath(root, parent, true);
+		if (pfd < 0)
+			return pfd;
+		name++;
+	} else {
+		pfd = fcntl(root, F_DUPFD_CLOEXEC, 0);
+		if (pfd < 0)
+			return -errno;
+		name = path;
 	}
-	if (dir && (mkdir(path, 0755) == 0 || errno == EEXIST))
-		return;
-	if (!dir) {
-		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-		if (fd >= 0) {
-			close(fd);
-			return;
-		}
-	}
-	sandbox_fail(errno, "mount point '%s' is missing and cannot be made "
-			    "(use an existing path, or one under /tmp or /run)",
-		     path + strlen(NEWROOT));
+	r = dir ? mkdirat(pfd, name, 0755)
+		: openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+			 O_CLOEXEC, 0644);
+	err = errno;
+	if (r >= 0 && !dir)
+		close(r);
+	close(pfd);
+	/* EEXIST: a dangling symlink, which the open below refuses. */
+	if (r < 0 && err != EEXIST)
+		return -err;
+	return open_beneath(root, path);
+}
+
+/* Makes a mount point (and its parents) inside the new root. Once every
+ * component is a real directory below the root, the path-based mounts
+ * that follow cannot leave it. A read-only root cannot grow one, so a
+ * missing point there is an error naming the path and the writable
+ * places. */
+static void mount_point(const char *path, bool dir)
+{
+	const char *rel = path + strlen(NEWROOT);
+	int root, fd;
+
+	while (*rel == '/')
+		rel++;
+	root = open(NEWROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		sandbox_fail(errno, "opening the new root");
+	fd = *rel ? make_beneath(root, rel, dir)
+		  : fcntl(root, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		point_fail(-fd, rel);
+	close(fd);
+	close(root);
 }
 
 static void in_root(char *buf, size_t size, const char *path)
