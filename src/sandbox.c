@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <net/if.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -159,11 +160,24 @@ static void close_others(const struct sandbox *s)
 			sandbox_fail(errno, "passing socket %d", fd);
 }
 
+static bool parent_gone(void)
+{
+	struct pollfd p = {.fd = error_fd, .events = POLLOUT};
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+}
+
 void sandbox_become_root(void)
 {
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		sandbox_fail(errno, "becoming root in the user namespace");
 	(void)setgroups(0, NULL); /* refused when setgroups is denied */
+	/* A new host uid (root's mapped range) clears the parent-death
+	 * signal: arm it again, then make sure wick did not die in between
+	 * (its end of the error pipe would be gone). */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (parent_gone())
+		_exit(1);
 }
 
 static _Noreturn void child_main(const struct sandbox *s, int sync_fd)

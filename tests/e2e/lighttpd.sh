@@ -6,6 +6,7 @@
 # wick-test: rootless
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib/lighttpd.sh"
+. "$(dirname "$0")/../helpers/run-lib.sh"
 need curl
 
 get() { curl -s --max-time 10 "http://127.0.0.1:$1$2"; }
@@ -102,6 +103,7 @@ fi
 
 # The sandbox gets a private /tmp, so the test directory is bound in.
 if "$WICK" run --help >/dev/null 2>&1 && prepare_case run; then
+	give_to_sandbox "$dir" # lighttpd logs there as root inside
 	serve_case "wick run --network=none" "$dir" "$port" none \
 		"$WICK" run --network=none -v "$T:$T" -l "127.0.0.1:$port" \
 		"$LIGHTTPD" -D -f "$LIGHTTPD_CONF"
