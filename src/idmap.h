@@ -14,8 +14,9 @@
 
 /* Maps our uid/gid to 0 inside PID's user namespace: root gets an
  * unprivileged range (above), or with HOST_IDS every id mapped to itself
- * (root inside is then host root); a user with a range in /etc/subuid and /etc/subgid gets it
- * too through newuidmap/newgidmap; anyone else gets just the one id. */
+ * (root inside is then host root); a user with a range in /etc/subuid
+ * and /etc/subgid gets it too through newuidmap/newgidmap; anyone else
+ * gets just the one id. */
 int idmap_write(pid_t pid, bool host_ids);
 
 /* Gives PATH to the host ids that are root inside a sandbox started by

@@ -84,8 +84,9 @@ static int open_beneath(int root, const char *path)
 static _Noreturn void point_fail(int err, const char *path)
 {
 	if (err == ELOOP || err == EXDEV)
-		sandbox_fail(err, "mount point '/%s' passes through a symlink in "
-				  "the root (use the path it points to)", path);
+		sandbox_fail(err, "mount point '/%s' passes through a "
+				  "symlink in the root (use the path it points "
+				  "to)", path);
 	sandbox_fail(err, "mount point '/%s' is missing and cannot be made "
 			  "(use an existing path, or one under /tmp or /run)",
 		     path);

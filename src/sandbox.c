@@ -262,7 +262,8 @@ static int died_in_setup(pid_t pid, struct sandbox_error *e)
 			 WTERMSIG(status), strsignal(WTERMSIG(status)));
 	else
 		snprintf(e->what, sizeof(e->what), "set-up ended with status "
-			 "%d before the command ran", sandbox_exit_status(status));
+			 "%d before the command ran",
+			 sandbox_exit_status(status));
 	return -ECANCELED;
 }
 
