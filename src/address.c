@@ -213,8 +213,10 @@ void address_format(const struct address *a, char *buf, size_t size)
 		if (sa->un.sun_path[0] == '\0')
 			snprintf(buf, size, "@%.*s", (int)(n - 1),
 				 sa->un.sun_path + 1);
-		else
-			snprintf(buf, size, "%s", sa->un.sun_path);
+		else /* a peer's path may fill sun_path with no NUL */
+			snprintf(buf, size, "%.*s",
+				 (int)strnlen(sa->un.sun_path, n),
+				 sa->un.sun_path);
 		break;
 	case AF_VSOCK:
 		if (sa->vm.svm_cid == VMADDR_CID_ANY)

@@ -76,6 +76,10 @@ bad 2 "wick: invalid --bind-ipv6-only 'maybe': use default, both or ipv6-only" \
 	activate --bind-ipv6-only maybe -l "$port" true
 bad 2 "wick: invalid --trigger-limit-interval 'soon': expected seconds, such as 2 or 500ms" \
 	activate --trigger-limit-interval soon -l "$port" true
+bad 2 "wick: invalid --trigger-limit-interval 'nan': expected seconds, such as 2 or 500ms" \
+	activate --trigger-limit-interval nan -l "$port" true
+bad 2 "wick: invalid --trigger-limit-interval '1e-9': expected seconds, such as 2 or 500ms" \
+	activate --trigger-limit-interval 1e-9 -l "$port" true
 bad 2 "wick: unknown command 'frobnicate' (run 'wick --help' for the list)" frobnicate
 bad 1 "wick: cannot run 'no-such-command-wick': command not found (check the name and PATH)" \
 	activate -l "127.0.0.1:$port" no-such-command-wick
