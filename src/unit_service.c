@@ -4,11 +4,11 @@
  * with READY=1 and MAINPID=, Restart=, KillMode= and the timeouts. The
  * engine sees this process as the service; it lives as long as it does. */
 #include <errno.h>
-#include <stddef.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +25,7 @@
 
 #include "log.h"
 #include "unit_config.h"
+#include "spawn.h"
 #include "unit_service.h"
 
 extern char **environ;
@@ -126,25 +127,13 @@ static const char *env_get(struct shim *s, const char *name)
 /* execve PATH, looked up in the service's PATH when it has no '/'. */
 static int exec_in_path(struct shim *s, const char *path, char **argv)
 {
-	const char *dirs = env_get(s, "PATH"), *p, *end;
-	char full[4096];
-	int saved = ENOENT;
+	char *full = spawn_resolve_in(path, env_get(s, "PATH"));
 
-	if (strchr(path, '/')) {
-		execve(path, argv, s->env);
+	if (!full)
 		return -errno;
-	}
-	if (!dirs)
-		dirs = "/usr/local/bin:/usr/bin:/bin";
-	for (p = dirs; *p; p = *end ? end + 1 : end) {
-		end = strchrnul(p, ':');
-		snprintf(full, sizeof(full), "%.*s/%s", (int)(end - p), p,
-			 path);
-		execve(full, argv, s->env);
-		if (errno != ENOENT)
-			saved = errno;
-	}
-	return -saved;
+	execve(full, argv, s->env);
+	free(full);
+	return -errno;
 }
 
 /* In the child: becomes the command. Returns only on failure. */
