@@ -23,7 +23,7 @@ UNITS    := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 PROGRAMS := $(B)/wick $(B)/wick-echo
 LIBS     := $(B)/libwick.a $(B)/libwick.so
-HELPERS  := $(B)/helpers/wick-envprobe
+HELPERS  := $(B)/helpers/wick-envprobe $(B)/helpers/wick-probe
 
 all: $(PROGRAMS) $(LIBS) $(UNITS) $(HELPERS)
 

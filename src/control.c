@@ -54,6 +54,18 @@ static void age(time_t created, char *buf, size_t size)
 		snprintf(buf, size, "%ldd", s / 86400);
 }
 
+static const char *status(const struct state *st)
+{
+	char buf[16];
+
+	if (!state_alive(st))
+		return "stale";
+	if (state_get(st, "listening", buf, sizeof(buf)) == 0 &&
+	    state_get(st, "sandbox", buf, sizeof(buf)) < 0)
+		return "listening";
+	return "running";
+}
+
 static void ps_line(struct state *st)
 {
 	char cmd[48] = "?", created[32] = "0", lst[1024] = "?", when[32];
@@ -62,8 +74,8 @@ static void ps_line(struct state *st)
 	(void)state_get(st, "created", created, sizeof(created));
 	(void)state_get(st, "listeners", lst, sizeof(lst));
 	age((time_t)atoll(created), when, sizeof(when));
-	printf("%-20s %-12.12s %-30.30s %-8s %-6s %s\n", st->name, st->id, cmd,
-	       state_alive(st) ? "running" : "stale", when, lst);
+	printf("%-20s %-12.12s %-30.30s %-9s %-6s %s\n", st->name, st->id, cmd,
+	       status(st), when, lst);
 }
 
 static int usage_one(const char *cmd, const char *text)
@@ -86,7 +98,7 @@ int cmd_ps(int argc, char **argv)
 		log_error("ps: cannot read '%s': %s", st.root, strerror(errno));
 		return 1;
 	}
-	printf("%-20s %-12s %-30s %-8s %-6s %s\n", "NAME", "ID", "COMMAND",
+	printf("%-20s %-12s %-30s %-9s %-6s %s\n", "NAME", "ID", "COMMAND",
 	       "STATUS", "AGE", "LISTENERS");
 	while ((d = readdir(dir)))
 		if (d->d_name[0] != '.' && state_find(&st, d->d_name) == 0)

@@ -175,8 +175,8 @@ int cmd_exec(int argc, char **argv)
 {
 	struct restrictions rs;
 	struct state st;
-	char pid[32];
-	bool tty = false;
+	char pid[32], mark[8];
+	bool tty = false, listening;
 	int o;
 
 	optind = 1;
@@ -192,9 +192,18 @@ int cmd_exec(int argc, char **argv)
 				"accepted (stdin always passes)\n");
 		return EXIT_USAGE;
 	}
-	if (state_find(&st, argv[optind]) < 0 || !state_alive(&st) ||
-	    state_get(&st, "pid", pid, sizeof(pid)) < 0) {
+	if (state_find(&st, argv[optind]) < 0 || !state_alive(&st)) {
 		log_error("exec: no running sandbox named '%s' (see wick ps)",
+			  argv[optind]);
+		return 1;
+	}
+	/* A listening wick's state names its sandbox apart, while one runs. */
+	listening = state_get(&st, "listening", mark, sizeof(mark)) == 0;
+	if (state_get(&st, listening ? "sandbox" : "pid", pid,
+		      sizeof(pid)) < 0) {
+		log_error(listening ? "exec: '%s' is listening; its sandbox "
+				      "starts with the first client"
+				    : "exec: '%s' is still starting",
 			  argv[optind]);
 		return 1;
 	}

@@ -1,11 +1,15 @@
 /* run.c — the command line of `wick run`: a table of options, each
  * checked and stored into struct run; the work is in run_exec.c. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 #include "caps.h"
 #include "commands.h"
@@ -258,8 +262,56 @@ static int run_hook(void *data, char **argv)
 {
 	struct run *r = data;
 
+	/* Killed with its activator, it takes the sandbox along. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	r->sb.argv = argv;
 	return run_execute(r);
+}
+
+/* --detach: the listening wick goes on in the background once every
+ * socket is bound and the name claimed; the foreground prints the id. */
+static int detach_listener(struct run *r)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	pid_t pid;
+
+	if (null < 0 || (pid = fork()) < 0) {
+		log_error("run: --detach: %s", strerror(errno));
+		return 1;
+	}
+	if (pid > 0) {
+		printf("%s\n", r->st.id);
+		return 2;
+	}
+	setsid();
+	for (int fd = 0; fd < 3; fd++)
+		dup2(null, fd);
+	close(null);
+	return -1;
+}
+
+/* With a name (or --detach) the listening wick holds the state, so ps
+ * shows the sandbox while it waits and stop ends the activation.
+ * Returns 0 to go on listening, 1 on error, 2 in a detached foreground. */
+static int listen_state(struct run *r, char **argv)
+{
+	char pid[16];
+	int st;
+
+	r->sb.argv = argv;
+	if (run_claim(r) < 0)
+		return 1;
+	r->listen_state = true;
+	if (r->detach) {
+		st = detach_listener(r);
+		if (st >= 0)
+			return st;
+		r->detach = false; /* each start runs in the foreground */
+	}
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	(void)state_put(&r->st, "pid", pid); /* stop signals this wick */
+	(void)state_put(&r->st, "listening", "1");
+	return 0;
 }
 
 static int run_listening(struct run *r, char **argv)
@@ -268,12 +320,11 @@ static int run_listening(struct run *r, char **argv)
 	size_t o = 0;
 	int st;
 
-	if (r->detach)
-		return bad("%s", "--detach cannot be used with listen options "
-				 "(run wick itself in the background)");
 	if (r->name && r->lc.act.accept)
 		return bad("%s", "--name cannot be used with --accept (one "
 				 "sandbox per connection)");
+	if (r->detach && r->lc.act.accept)
+		return bad("%s", "--detach cannot be used with --accept");
 	/* Before listening: a client must not wait for what cannot start. */
 	if (run_check_paths(r) < 0)
 		return 1;
@@ -284,9 +335,18 @@ static int run_listening(struct run *r, char **argv)
 		o += snprintf(text + o, sizeof(text) - o, "%s%s",
 			      i ? "," : "", r->lc.listeners[i].text);
 	r->listeners = text;
+	if ((r->name || r->detach) && (st = listen_state(r, argv)) != 0) {
+		if (st == 2)
+			return 0; /* the sockets and their files are the
+				   * background wick's now */
+		listen_cli_close(&r->lc);
+		return st;
+	}
 	r->lc.act.exec = run_hook;
 	r->lc.act.exec_data = r;
 	st = activation_run(&r->lc.act);
+	if (r->listen_state)
+		state_remove(&r->st);
 	listen_cli_close(&r->lc);
 	return st;
 }

@@ -187,6 +187,25 @@ static void put_state(struct run *r)
 			r->unconfined ? "unconfined" : "default");
 }
 
+int run_claim(struct run *r)
+{
+	int e = claim_name(r);
+
+	if (e == 0)
+		put_state(r);
+	return e;
+}
+
+/* The end of one sandbox: its state goes, or, when the listening wick
+ * owns the state, only its pid. */
+static void release(struct run *r)
+{
+	if (r->listen_state)
+		state_drop(&r->st, "sandbox");
+	else
+		state_remove(&r->st);
+}
+
 static const char *hint(const struct sandbox_error *e)
 {
 	if (!strcmp(e->what, "creating the namespaces") &&
@@ -257,7 +276,8 @@ static void after_start(struct run *r)
 	int fd, n;
 
 	snprintf(pid, sizeof(pid), "%d", (int)r->sb.pid);
-	(void)state_put(&r->st, "pid", pid); /* ps shows "?" without it */
+	/* ps shows "?" without it */
+	(void)state_put(&r->st, r->listen_state ? "sandbox" : "pid", pid);
 	if (r->cidfile) {
 		fd = open(r->cidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 			  0644);
@@ -427,7 +447,7 @@ int run_execute(struct run *r)
 		return 1;
 	r->sb.n_fds = n;
 	close_range(3 + n, ~0U, CLOSE_RANGE_CLOEXEC);
-	if (check_host(r) < 0 || claim_name(r) < 0)
+	if (check_host(r) < 0 || (!r->listen_state && claim_name(r) < 0))
 		return 1;
 
 	r->outer_notify = getenv("NOTIFY_SOCKET");
@@ -438,16 +458,17 @@ int run_execute(struct run *r)
 		if (r->relay_fd < 0) {
 			log_error("run: notify relay in '%s': %s",
 				  r->notify_dir, strerror(-r->relay_fd));
-			state_remove(&r->st);
+			release(r);
 			return 1;
 		}
 		r->sb.notify_dir = r->notify_dir;
 	}
 	build_env(r);
-	put_state(r);
+	if (!r->listen_state)
+		put_state(r);
 	if (r->detach)
 		return run_detached(r);
 	st = run_foreground(r);
-	state_remove(&r->st);
+	release(r);
 	return st;
 }

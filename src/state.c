@@ -103,6 +103,14 @@ int state_put(const struct state *st, const char *key, const char *value)
 	return r;
 }
 
+void state_drop(const struct state *st, const char *key)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", st->dir, key);
+	(void)unlink(path); /* absent already is as good */
+}
+
 int state_get(const struct state *st, const char *key, char *buf,
 	      size_t size)
 {

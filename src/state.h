@@ -33,6 +33,9 @@ int state_create(struct state *st, const char *name);
 /* Writes KEY (a file in the directory) holding VALUE. */
 int state_put(const struct state *st, const char *key, const char *value);
 
+/* Removes KEY. */
+void state_drop(const struct state *st, const char *key);
+
 /* Removes the directory and releases the lock. */
 void state_remove(struct state *st);
 
