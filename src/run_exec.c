@@ -308,12 +308,61 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Whether PID has a handler for SIG or ignores it (SigCgt, SigIgn in
+ * its status); a process that is gone counts as handling it. */
+static bool handles(pid_t pid, int sig)
+{
+	unsigned long long mask, bit = 1ULL << (sig - 1);
+	char path[64], line[128];
+	bool found = false, r = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "SigIgn: %llx", &mask) == 1 ||
+		    sscanf(line, "SigCgt: %llx", &mask) == 1) {
+			r = r || (mask & bit);
+			found = true;
+		}
+	if (f)
+		fclose(f);
+	return r || !found;
+}
+
+/* SIGTERM or SIGINT for the sandbox. As its pid 1 the server is spared
+ * every signal it has no handler for, so one that would end any other
+ * process is a SIGKILL here; a second stop signal is one in any case. */
+static void stop_signal(struct run *r, int sig)
+{
+	static int count;
+
+	if (++count > 1) {
+		log_info("run: second SIG%s: killing %s", sigabbrev_np(sig),
+			 r->st.name);
+		(void)kill(r->sb.pid, SIGKILL); /* it may be gone */
+		return;
+	}
+	if (r->sb.init || handles(r->sb.pid, sig)) {
+		(void)kill(r->sb.pid, sig);
+		return;
+	}
+	log_info("run: %s is pid 1 of %s without a SIG%s handler, which the "
+		 "kernel then drops; sending SIGKILL (--init would pass it "
+		 "on)", r->sb.argv[0], r->st.name, sigabbrev_np(sig));
+	(void)kill(r->sb.pid, SIGKILL);
+}
+
 /* One signal: the sandbox's end (returns true) or one to pass on. */
 static bool on_signal(struct run *r, int sfd, int *wstatus)
 {
 	struct signalfd_siginfo si;
 
 	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
+			stop_signal(r, (int)si.ssi_signo);
+			continue;
+		}
 		if (si.ssi_signo != SIGCHLD) {
 			(void)kill(r->sb.pid, si.ssi_signo); /* may be gone */
 			continue;
