@@ -107,6 +107,42 @@ static void build_env(struct run *r)
 	r->sb.env = r->env;
 }
 
+static int cidfile_error(const struct run *r, int e)
+{
+	if (e == EEXIST)
+		log_error("run: cidfile '%s' exists (another sandbox may use "
+			  "it; remove it first)", r->cidfile);
+	else
+		log_error("run: cidfile '%s': %s (give a path in a writable "
+			  "directory)", r->cidfile, strerror(e));
+	return -e;
+}
+
+/* --cidfile before anything starts: absent, in a directory we may write
+ * to. The file itself is made, exclusively, by cidfile_create. */
+static int check_cidfile(const struct run *r)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+	char *slash;
+
+	if (!r->cidfile)
+		return 0;
+	if (lstat(r->cidfile, &st) == 0)
+		return cidfile_error(r, EEXIST);
+	snprintf(dir, sizeof(dir), "%s", r->cidfile);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		slash[1] = 0;
+	else
+		*slash = 0;
+	if (access(dir, W_OK | X_OK) < 0)
+		return cidfile_error(r, errno);
+	return 0;
+}
+
 int run_check_paths(const struct run *r)
 {
 	struct stat st;
@@ -126,7 +162,34 @@ int run_check_paths(const struct run *r)
 				  "first)", r->volumes[i].src, strerror(e));
 			return -e;
 		}
+	return check_cidfile(r);
+}
+
+/* Makes the cidfile (never over another one) and writes the id: 0 or
+ * -errno after one line. */
+static int cidfile_create(const struct run *r)
+{
+	int fd, e = 0;
+
+	if (!r->cidfile)
+		return 0;
+	fd = open(r->cidfile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return cidfile_error(r, errno);
+	if (dprintf(fd, "%s\n", r->st.id) < 0)
+		e = errno ? errno : EIO;
+	close(fd);
+	if (e) {
+		(void)unlink(r->cidfile);
+		return cidfile_error(r, e);
+	}
 	return 0;
+}
+
+static void cidfile_remove(const struct run *r)
+{
+	if (r->cidfile)
+		(void)unlink(r->cidfile); /* the id is gone with it */
 }
 
 static int check_host(struct run *r)
@@ -278,15 +341,6 @@ static void after_start(struct run *r)
 	snprintf(pid, sizeof(pid), "%d", (int)r->sb.pid);
 	/* ps shows "?" without it */
 	(void)state_put(&r->st, r->listen_state ? "sandbox" : "pid", pid);
-	if (r->cidfile) {
-		fd = open(r->cidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-			  0644);
-		if (fd < 0 || dprintf(fd, "%s\n", r->st.id) < 0)
-			log_error("run: cannot write cidfile '%s': %s",
-				  r->cidfile, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-	}
 	log_debug("run: %s started as pid %d", r->st.name, (int)r->sb.pid);
 	if (r->sdnotify == SDNOTIFY_CONMON && r->outer_notify) {
 		n = snprintf(msg, sizeof(msg), "READY=1\nMAINPID=%d",
@@ -438,9 +492,8 @@ static int run_foreground(struct run *r)
 	if (st == 0) {
 		after_start(r);
 		st = supervise(r, sfd);
-		if (r->cidfile)
-			(void)unlink(r->cidfile); /* the id is gone with it */
 	}
+	cidfile_remove(r);
 	close(sfd);
 	return st;
 }
@@ -498,6 +551,10 @@ int run_execute(struct run *r)
 	close_range(3 + n, ~0U, CLOSE_RANGE_CLOEXEC);
 	if (check_host(r) < 0 || (!r->listen_state && claim_name(r) < 0))
 		return 1;
+	if (cidfile_create(r) < 0) {
+		release(r);
+		return 1;
+	}
 
 	r->outer_notify = getenv("NOTIFY_SOCKET");
 	if (r->sdnotify == SDNOTIFY_CONTAINER && r->outer_notify) {
@@ -507,6 +564,7 @@ int run_execute(struct run *r)
 		if (r->relay_fd < 0) {
 			log_error("run: notify relay in '%s': %s",
 				  r->notify_dir, strerror(-r->relay_fd));
+			cidfile_remove(r);
 			release(r);
 			return 1;
 		}
