@@ -290,28 +290,44 @@ static int detach_listener(struct run *r)
 	return -1;
 }
 
-/* With a name (or --detach) the listening wick holds the state, so ps
- * shows the sandbox while it waits and stop ends the activation.
- * Returns 0 to go on listening, 1 on error, 2 in a detached foreground. */
-static int listen_state(struct run *r, char **argv)
+static int listen_state_mark(struct run *r)
 {
 	char pid[16];
-	int st;
 
-	r->sb.argv = argv;
-	if (run_claim(r) < 0)
-		return 1;
-	r->listen_state = true;
-	if (r->detach) {
-		st = detach_listener(r);
-		if (st >= 0)
-			return st;
-		r->detach = false; /* each start runs in the foreground */
-	}
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
 	(void)state_put(&r->st, "pid", pid); /* stop signals this wick */
 	(void)state_put(&r->st, "listening", "1");
 	return 0;
+}
+
+/* With a name (or --detach) the listening wick holds the state, so ps
+ * shows the sandbox while it waits and stop ends the activation. The
+ * name is claimed before any socket is bound: a name in use must not
+ * leave clients waiting on a port that nothing will serve. */
+static int claim_listen_state(struct run *r, char **argv)
+{
+	if (!r->name && !r->detach)
+		return 0;
+	r->sb.argv = argv;
+	if (run_claim(r) < 0)
+		return 1;
+	r->listen_state = true;
+	return listen_state_mark(r);
+}
+
+/* Once bound: returns 0 to go on listening, 1 on error, 2 in a detached
+ * foreground. */
+static int listen_state(struct run *r)
+{
+	int st;
+
+	if (!r->detach)
+		return 0;
+	st = detach_listener(r);
+	if (st >= 0)
+		return st;
+	r->detach = false; /* each start runs in the foreground */
+	return listen_state_mark(r);
 }
 
 static int run_listening(struct run *r, char **argv)
@@ -325,20 +341,22 @@ static int run_listening(struct run *r, char **argv)
 				 "sandbox per connection)");
 	if (r->detach && r->lc.act.accept)
 		return bad("%s", "--detach cannot be used with --accept");
-	/* Before listening: a client must not wait for what cannot start. */
-	if (run_check_paths(r) < 0)
-		return 1;
-	st = listen_cli_open(&r->lc, argv, false);
-	if (st)
-		return st;
 	for (size_t i = 0; i < r->lc.n_listeners && o < sizeof(text); i++)
 		o += snprintf(text + o, sizeof(text) - o, "%s%s",
 			      i ? "," : "", r->lc.listeners[i].text);
 	r->listeners = text;
-	if ((r->name || r->detach) && (st = listen_state(r, argv)) != 0) {
+	/* Before listening: a client must not wait for what cannot start. */
+	if (run_check_paths(r) < 0 || claim_listen_state(r, argv))
+		return 1;
+	st = listen_cli_open(&r->lc, argv, false);
+	if (st == 0 && r->listen_state)
+		st = listen_state(r);
+	if (st) {
 		if (st == 2)
 			return 0; /* the sockets and their files are the
 				   * background wick's now */
+		if (r->listen_state)
+			state_remove(&r->st);
 		listen_cli_close(&r->lc);
 		return st;
 	}
