@@ -183,7 +183,12 @@ static int parse_one(struct run *r, int opt, char *arg)
 			return bad("workdir '%s' is not an absolute path", arg);
 		r->sb.workdir = arg;
 		return 0;
-	case OPT_HOSTNAME: r->sb.hostname = arg; return 0;
+	case OPT_HOSTNAME:
+		if (strlen(arg) > 64)
+			return bad("--hostname is %zu bytes long; the kernel "
+				   "allows at most 64", strlen(arg));
+		r->sb.hostname = arg;
+		return 0;
 	case OPT_CAP_ADD:
 		cap = caps_parse(arg);
 		if (cap < 0)

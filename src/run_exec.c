@@ -221,8 +221,7 @@ static int claim_name(struct run *r)
 		log_error("run: the name '%s' is in use by a running sandbox "
 			  "(pick another, or add --replace)", r->name);
 	else if (e < 0)
-		log_error("run: cannot keep state in '%s': %s", r->st.root,
-			  strerror(-e));
+		control_state_error("run", r->st.root, e);
 	return e;
 }
 
