@@ -143,6 +143,30 @@ static int check_cidfile(const struct run *r)
 	return 0;
 }
 
+/* A --read-only rootfs cannot grow the mount points of the sandbox's own
+ * /proc, /dev, /sys, /tmp and /run. */
+static int check_read_only_root(const struct run *r)
+{
+	static const char *const points[] = {"proc", "dev", "sys", "tmp",
+					     "run"};
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (!r->sb.rootfs || !r->sb.rootfs_ro)
+		return 0;
+	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", r->sb.rootfs, points[i]);
+		if (lstat(path, &st) == 0)
+			continue;
+		log_error("run: rootfs '%s' has no /%s, which a --read-only "
+			  "rootfs needs (create /proc, /dev, /sys, /tmp and "
+			  "/run in it, or drop --read-only)",
+			  r->sb.rootfs, points[i]);
+		return -ENOENT;
+	}
+	return 0;
+}
+
 int run_check_paths(const struct run *r)
 {
 	struct stat st;
@@ -155,6 +179,9 @@ int run_check_paths(const struct run *r)
 			  r->sb.rootfs, strerror(e));
 		return -e;
 	}
+	e = check_read_only_root(r);
+	if (e < 0)
+		return e;
 	for (size_t i = 0; i < r->sb.n_volumes; i++)
 		if (stat(r->volumes[i].src, &st) < 0) {
 			e = errno;

@@ -76,3 +76,14 @@ if [ "$(stat -c %u "$dir" 2>/dev/null)" = 0 ] &&
 else
 	skip "another user's state directory" "no directory of root's at $dir to meet"
 fi
+
+mkdir -p "$T/rootfs/bin"
+bad "--read-only rootfs without /proc" 1 \
+	"wick: run: rootfs '$T/rootfs' has no /proc, which a --read-only rootfs needs (create /proc, /dev, /sys, /tmp and /run in it, or drop --read-only)" \
+	"$WICK" run --name "$n" --rootfs "$T/rootfs" --read-only "${RAN[@]}"
+port=$(free_port)
+bad "… also before listening (-l)" 1 \
+	"wick: run: rootfs '$T/rootfs' has no /proc, which a --read-only rootfs needs (create /proc, /dev, /sys, /tmp and /run in it, or drop --read-only)" \
+	timeout 5 "$WICK" run -l 127.0.0.1:"$port" --name "$n" \
+	--rootfs "$T/rootfs" --read-only "${RAN[@]}"
+check "… where nothing listens" sh -c "! ss -Hltn 'sport = :$port' | grep -q ."
