@@ -100,9 +100,33 @@ static int bad(const char *format, ...)
 	return EXIT_USAGE;
 }
 
+/* What a volume may not cover: the root and the sandbox's own /proc
+ * (which hides the host's and whose risky parts are read-only); ".."
+ * could reach them. NULL when DST is fine. */
+static const char *bad_destination(const char *dst)
+{
+	const char *p = dst;
+	size_t n;
+
+	while (*p == '/')
+		p++;
+	if (!*p)
+		return "cannot bind over the sandbox's root (use --rootfs)";
+	for (const char *c = p; *c; c += n) {
+		c += strspn(c, "/");
+		n = strcspn(c, "/");
+		if (n == 2 && !strncmp(c, "..", 2))
+			return "'..' is not allowed in the destination";
+	}
+	if (!strncmp(p, "proc", 4) && (!p[4] || p[4] == '/'))
+		return "/proc is the sandbox's own (bind somewhere else)";
+	return NULL;
+}
+
 static int parse_volume(struct run *r, char *arg)
 {
 	struct volume *v = &r->volumes[r->sb.n_volumes];
+	const char *orig = arg, *why;
 	char *dst, *mode;
 
 	if (r->sb.n_volumes >= RUN_MAX_VOLUMES)
@@ -122,6 +146,9 @@ static int parse_volume(struct run *r, char *arg)
 		if (strcmp(mode, "ro") && strcmp(mode, "rw"))
 			return bad("volume mode '%s': want ro or rw", mode);
 	}
+	why = bad_destination(dst);
+	if (why)
+		return bad("volume '%s': %s", orig, why);
 	*v = (struct volume){arg, dst, mode && !strcmp(mode, "ro")};
 	r->sb.n_volumes++;
 	return 0;

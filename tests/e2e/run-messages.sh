@@ -87,3 +87,21 @@ bad "… also before listening (-l)" 1 \
 	timeout 5 "$WICK" run -l 127.0.0.1:"$port" --name "$n" \
 	--rootfs "$T/rootfs" --read-only "${RAN[@]}"
 check "… where nothing listens" sh -c "! ss -Hltn 'sport = :$port' | grep -q ."
+
+for v in "$T:/" "$T://" ; do
+	bad "a volume over the root ($v)" 2 \
+		"wick: run: volume '$v': cannot bind over the sandbox's root (use --rootfs)" \
+		"$WICK" run --name "$n" -v "$v" "${RAN[@]}"
+done
+for v in "$T:/proc" "$T:/proc/sys:ro"; do
+	bad "a volume over /proc ($v)" 2 \
+		"wick: run: volume '$v': /proc is the sandbox's own (bind somewhere else)" \
+		"$WICK" run --name "$n" -v "$v" "${RAN[@]}"
+done
+bad "a volume with '..'" 2 \
+	"wick: run: volume '$T:/tmp/../proc': '..' is not allowed in the destination" \
+	"$WICK" run --name "$n" -v "$T:/tmp/../proc" "${RAN[@]}"
+out=$("$WICK" run -v "$T:/tmp/procs" -v "$T:/tmp/..x" ls -d /tmp/procs \
+	/tmp/..x 2>&1)
+expect_eq "names that only look alike are fine" "$(echo $out)" \
+	"/tmp/..x /tmp/procs"
