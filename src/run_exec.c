@@ -497,16 +497,26 @@ static int supervise(struct run *r, int sfd)
 	return timed_out ? 1 : sandbox_exit_status(wstatus);
 }
 
-static int run_foreground(struct run *r)
+/* The signals wick run handles, blocked from before the name is
+ * claimed: a SIGTERM that arrived while it was being set up would end
+ * it by default and leave the state behind; blocked, it waits for the
+ * signalfd and stops the sandbox once that is started. */
+static void handled_signals(sigset_t *set)
 {
 	static const int sigs[] = {SIGCHLD, SIGHUP,  SIGINT,   SIGQUIT,
 				   SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH};
+
+	sigemptyset(set);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(set, sigs[i]);
+}
+
+static int run_foreground(struct run *r)
+{
 	sigset_t set;
 	int sfd, st;
 
-	sigemptyset(&set);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaddset(&set, sigs[i]);
+	handled_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	block_sigpipe(); /* the sandbox starts with an empty mask */
 	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -526,7 +536,7 @@ static int run_foreground(struct run *r)
 
 /* The foreground returns once the sandbox runs (and is ready); a monitor
  * process stays to supervise it, holding the state's lock. */
-static int run_detached(struct run *r)
+static int run_detached(struct run *r, const sigset_t *old)
 {
 	int fds[2], null, ws;
 	char c;
@@ -558,6 +568,8 @@ static int run_detached(struct run *r)
 	close(null);
 	if (r->st.lock_fd >= 0)
 		close(r->st.lock_fd); /* the monitor's copy holds the lock */
+	/* The monitor has the state now; a Ctrl-C may end this waiter. */
+	sigprocmask(SIG_SETMASK, old, NULL);
 	if (read(fds[0], &c, 1) == 1) {
 		printf("%s\n", r->st.id);
 		return 0;
@@ -568,6 +580,7 @@ static int run_detached(struct run *r)
 
 int run_execute(struct run *r)
 {
+	sigset_t set, old;
 	int n, st;
 
 	n = inherited_fds();
@@ -575,6 +588,8 @@ int run_execute(struct run *r)
 		return 1;
 	r->sb.n_fds = n;
 	close_range(3 + n, ~0U, CLOSE_RANGE_CLOEXEC);
+	handled_signals(&set);
+	sigprocmask(SIG_BLOCK, &set, &old);
 	if (check_host(r) < 0 || (!r->listen_state && claim_name(r) < 0))
 		return 1;
 	if (cidfile_create(r) < 0) {
@@ -600,7 +615,7 @@ int run_execute(struct run *r)
 	if (!r->listen_state)
 		put_state(r);
 	if (r->detach)
-		return run_detached(r);
+		return run_detached(r, &old);
 	st = run_foreground(r);
 	release(r);
 	return st;
