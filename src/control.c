@@ -180,8 +180,9 @@ static int parse_end(int argc, char **argv, const char *opts, int *secs,
 		} else if (o == 'f') {
 			*force = true;
 		} else {
-			log_error("%s: option '-%c' is unknown or needs a value "
-				  "(wick %s %s)", cmd, optopt, cmd, use);
+			log_error("%s: option '-%c' is unknown or needs a "
+				  "value (wick %s %s)",
+				  cmd, optopt, cmd, use);
 			return -1;
 		}
 	}
