@@ -42,7 +42,7 @@ static int parse_port(const char *s, in_port_t *port)
 	if (r < 0)
 		return r;
 	if (v == 0)
-		return -EINVAL;
+		return -ERANGE;
 	*port = htons((uint16_t)v);
 	return 0;
 }

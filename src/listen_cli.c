@@ -243,6 +243,10 @@ int listen_cli_option(struct listen_cli *c, int opt, const char *arg)
 		c->act.now = true;
 		return 1;
 	case OPT_SETENV:
+		if (arg[0] == '\0' || arg[0] == '=')
+			return usage_error("invalid --setenv '%s': expected VAR "
+					   "or VAR=VALUE",
+					   arg);
 		return push(&c->setenv, &c->n_setenv, (char *)arg);
 	case OPT_FDNAME:
 		return add_names(c, (char *)arg);
@@ -276,6 +280,12 @@ int listen_cli_option(struct listen_cli *c, int opt, const char *arg)
 	return 0;
 }
 
+static bool same_listener(const struct listener *a, const struct listener *b)
+{
+	return a->type == b->type && a->addr.len == b->addr.len &&
+	       !memcmp(&a->addr.sa, &b->addr.sa, a->addr.len);
+}
+
 static int check_combination(struct listen_cli *c, char **argv)
 {
 	struct activation *a = &c->act;
@@ -301,6 +311,14 @@ static int check_combination(struct listen_cli *c, char **argv)
 			return usage_error("seqpacket listener '%s' must be a "
 					   "Unix or VSOCK address", l->text);
 	}
+	for (size_t i = 0; i < c->n_listeners; i++)
+		for (size_t j = 0; j < i; j++)
+			if (same_listener(&c->listeners[i], &c->listeners[j]))
+				return usage_error("listen address '%s' (%s) is "
+						   "given twice",
+						   c->listeners[i].text,
+						   listener_type_name(
+							   c->listeners[i].type));
 	if (a->inetd && !a->accept && c->n_listeners != 1)
 		return usage_error("--inetd without --accept takes exactly one "
 				   "listener");
@@ -314,34 +332,6 @@ static int check_combination(struct listen_cli *c, char **argv)
 	return 0;
 }
 
-static const char *open_error(const struct listener *l, int r)
-{
-	int family = l->addr.sa.sa.sa_family;
-
-	switch (r) {
-	case -EADDRINUSE:
-		return "address already in use (another process listens there)";
-	case -EEXIST:
-		return "the path exists and is not a socket (move it away or "
-		       "choose another path)";
-	case -EACCES:
-		if (family == AF_INET || family == AF_INET6)
-			return "permission denied (ports below 1024 need root "
-			       "or CAP_NET_BIND_SERVICE)";
-		return "permission denied (the directory must be writable)";
-	case -EADDRNOTAVAIL:
-		if (family == AF_VSOCK)
-			return "no VSOCK transport serves that CID here";
-		return "address not available on this host";
-	case -EAFNOSUPPORT:
-	case -ENODEV:
-		if (family == AF_VSOCK)
-			return "VSOCK is not available on this host (load "
-			       "the vsock transport module)";
-	}
-	return strerror(-r);
-}
-
 int listen_cli_open(struct listen_cli *c, char **argv, bool need_path)
 {
 	struct activation *a = &c->act;
@@ -351,6 +341,7 @@ int listen_cli_open(struct listen_cli *c, char **argv, bool need_path)
 	r = check_combination(c, argv);
 	if (r < 0)
 		return -r;
+	activation_block_signals();
 	a->argv = argv;
 	if (need_path) {
 		a->path = spawn_resolve(argv[0]);
@@ -373,7 +364,7 @@ int listen_cli_open(struct listen_cli *c, char **argv, bool need_path)
 			address_format(&l->addr, where, sizeof(where));
 			log_error("listen %s (%s): %s", where,
 				  listener_type_name(l->type),
-				  open_error(l, r));
+				  listener_error(l, r));
 			listen_cli_close(c);
 			return 1;
 		}

@@ -194,6 +194,8 @@ pid_t spawn_service(const struct spawn *s, struct spawn_env *env)
 	 * memory. The child only makes system calls. */
 	pid = vfork();
 	if (pid == 0) {
+		/* A group of its own, so stop signals reach what it starts. */
+		(void)setpgid(0, 0); /* cannot fail for a new child */
 		r = place_fds(s, moved);
 		if (r == 0) {
 			if (!s->inetd)

@@ -39,7 +39,14 @@ bad 2 "wick: invalid listen address 'localhost:80': not an address ($U)" \
 	activate -l localhost:80 true
 bad 2 "wick: invalid listen address '127.0.0.1:65536': number out of range (ports are 1-65535)" \
 	activate -l 127.0.0.1:65536 true
-bad 2 "wick: invalid listen address '0': not an address ($U)" activate -l 0 true
+bad 2 "wick: invalid listen address '0': number out of range (ports are 1-65535)" \
+	activate -l 0 true
+bad 2 "wick: listen address '127.0.0.1:$port' (stream) is given twice" \
+	activate -l "127.0.0.1:$port" -l "127.0.0.1:$port" true
+bad 2 "wick: invalid --setenv '=x': expected VAR or VAR=VALUE" \
+	activate -E =x -l "$port" true
+bad 2 "wick: invalid --setenv '': expected VAR or VAR=VALUE" \
+	activate -E '' -l "$port" true
 bad 2 "wick: invalid listen address '$long': socket path too long (at most 107 bytes)" \
 	activate -l "$long" true
 bad 2 "wick: invalid listen address '[fe80::1%nosuch0]:80': no such network interface" \
@@ -92,6 +99,18 @@ echo keep >"$T/file"
 bad 1 "wick: listen $T/file (stream): the path exists and is not a socket (move it away or choose another path)" \
 	activate -l "$T/file" true
 expect_eq "the file is untouched" "$(cat "$T/file")" keep
+
+# A parent that is a file, and a full fd table, are named as such.
+bad 1 "wick: listen $T/file/x.sock (stream): a parent of the path is not a directory" \
+	activate -l "$T/file/x.sock" true
+out=$(ulimit -n 5; "$WICK" activate -l "$T/a.sock" -l "$T/b.sock" -l "$T/c.sock" true 2>&1)
+expect_eq "a full fd table says what to raise" "$out" \
+	"wick: listen $T/c.sock (stream): too many open files (raise ulimit -n)"
+check "… and leaves no socket file" test ! -e "$T/a.sock" -a ! -e "$T/b.sock"
+out=$(ulimit -n 6; "$WICK" activate -l "$T/a.sock" -l "$T/b.sock" -l "$T/c.sock" true 2>&1)
+expect_eq "no fd left for supervision: said, with the remedy" "$out" \
+	"wick: cannot set up supervision: Too many open files (raise ulimit -n)"
+check "… and leaves no socket file" test ! -e "$T/a.sock" -a ! -e "$T/c.sock"
 
 # Permission denied: a directory wick may not write to.
 if ! is_root; then
