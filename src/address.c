@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "address.h"
 
@@ -175,6 +176,15 @@ int address_parse(const char *text, struct address *out)
 	out->len = sizeof(out->sa.in6);
 	out->dual_stack = true;
 	return parse_port(text, &out->sa.in6.sin6_port);
+}
+
+bool address_mistaken_for_command(const char *text)
+{
+	struct address a;
+
+	/* Paths and @names are left out: a missing program is a path too. */
+	return address_parse(text, &a) == 0 && a.sa.sa.sa_family != AF_UNIX &&
+	       access(text, F_OK) < 0;
 }
 
 static void format_ipv6(const struct sockaddr_in6 *in6, char *buf,

@@ -108,16 +108,31 @@ static const char *status(const struct state *st)
 	return "running";
 }
 
+/* The command as given when it fits the column; else the program's base
+ * name and its arguments, so a long directory does not push the name
+ * itself out of view. */
+static const char *short_command(const char *cmd)
+{
+	const char *end = strchrnul(cmd, ' '), *base = cmd;
+
+	if (strlen(cmd) <= 30)
+		return cmd;
+	for (const char *p = cmd; p < end; p++)
+		if (*p == '/')
+			base = p + 1;
+	return base;
+}
+
 static void ps_line(struct state *st)
 {
-	char cmd[48] = "?", created[32] = "0", lst[1024] = "?", when[32];
+	char cmd[256] = "?", created[32] = "0", lst[1024] = "?", when[32];
 
 	(void)state_get(st, "command", cmd, sizeof(cmd));
 	(void)state_get(st, "created", created, sizeof(created));
 	(void)state_get(st, "listeners", lst, sizeof(lst));
 	age((time_t)atoll(created), when, sizeof(when));
-	printf("%-20s %-12.12s %-30.30s %-9s %-6s %s\n", st->name, st->id, cmd,
-	       status(st), when, lst);
+	printf("%-20s %-12.12s %-30.30s %-9s %-6s %s\n", st->name, st->id,
+	       short_command(cmd), status(st), when, lst);
 }
 
 static int usage_one(const char *cmd, const char *text)
@@ -146,7 +161,8 @@ int cmd_ps(int argc, char **argv)
 	printf("%-20s %-12s %-30s %-9s %-6s %s\n", "NAME", "ID", "COMMAND",
 	       "STATUS", "AGE", "LISTENERS");
 	while ((d = readdir(dir)))
-		if (d->d_name[0] != '.' && state_find(&st, d->d_name) == 0)
+		if (state_name_valid(d->d_name) &&
+		    state_find(&st, d->d_name) == 0)
 			ps_line(&st);
 	closedir(dir);
 	return 0;

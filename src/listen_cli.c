@@ -298,6 +298,11 @@ static int check_combination(struct listen_cli *c, char **argv)
 	if (!argv || !argv[0])
 		return usage_error("no command given (put it after the "
 				   "options, e.g. '-- wick-echo')");
+	if (address_mistaken_for_command(argv[0]))
+		return usage_error("'%s' is an address, not a command: "
+				   "--datagram and --seqpacket take no value "
+				   "(use --listen-datagram ADDR)",
+				   argv[0]);
 	for (size_t i = 0; i < c->n_listeners; i++) {
 		struct listener *l = &c->listeners[i];
 

@@ -231,6 +231,9 @@ static int parse_one(struct run *r, int opt, char *arg)
 		return 0;
 	case OPT_INIT: r->sb.init = true; return 0;
 	case OPT_NAME:
+		if (!strcmp(arg, "units"))
+			return bad("name 'units' is taken by the state of "
+				   "started units; choose another");
 		if (!state_name_valid(arg))
 			return bad("bad name '%s' (letters, digits, _ . -; at "
 				   "most 64)", arg);

@@ -127,3 +127,11 @@ else
 	skip "permission denied on port 80" "root may bind it; runs as the unprivileged user"
 	skip "permission denied on a read-only directory" "root may write it; runs as the unprivileged user"
 fi
+
+# An address where the command should be: a listen switch took no value.
+bad 2 "wick: '127.0.0.1:$port' is an address, not a command: --datagram and --seqpacket take no value (use --listen-datagram ADDR)" \
+	activate -l "127.0.0.1:$port" --datagram "127.0.0.1:$port"
+bad 2 "wick: generate: '127.0.0.1:$port' is an address, not a command: --datagram and --seqpacket take no value (use --listen-datagram ADDR)" \
+	generate systemd -- wick run -l "127.0.0.1:$port" --datagram "127.0.0.1:$port" -- wick-echo
+bad 2 "wick: run: name 'units' is taken by the state of started units; choose another" \
+	run --name units true
