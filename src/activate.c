@@ -270,6 +270,7 @@ static void accept_all(struct engine *e, size_t i)
 {
 	char where[ADDRESS_TEXT_MAX];
 	union sockaddr_any peer;
+	int err;
 	socklen_t len;
 	int conn;
 
@@ -291,12 +292,13 @@ static void accept_all(struct engine *e, size_t i)
 			return;
 		/* Out of fds or memory: the clients stay queued while wick
 		 * pauses, longer each time, and says so once. */
+		err = errno;
 		if (!e->accept_pause_ms)
 			log_error("accept on %s: %s%s; pausing until it works",
 				  listener_text(&e->a->listeners[i], where,
 						sizeof(where)),
-				  strerror(errno),
-				  errno == EMFILE ? " (raise ulimit -n)" : "");
+				  strerror(err),
+				  err == EMFILE ? " (raise ulimit -n)" : "");
 		e->accept_pause_ms = e->accept_pause_ms
 					     ? MIN(e->accept_pause_ms * 2, 2000)
 					     : 100;
@@ -315,9 +317,16 @@ static void signal_service(const struct engine *e, pid_t pid, int sig)
 	(void)kill(e->a->exec ? pid : -pid, sig); /* it may be gone */
 }
 
-static bool group_alive(const struct engine *e)
+/* Once the group is gone its id is forgotten: a later, unrelated group
+ * may get the same number. */
+static bool group_alive(struct engine *e)
 {
-	return e->main_group > 0 && kill(-e->main_group, 0) == 0;
+	if (e->main_group <= 0)
+		return false;
+	if (kill(-e->main_group, 0) == 0)
+		return true;
+	e->main_group = 0;
+	return false;
 }
 
 static void forward(struct engine *e, int sig)
@@ -330,7 +339,7 @@ static void forward(struct engine *e, int sig)
 		signal_service(e, e->instances[i], sig);
 }
 
-static bool idle(const struct engine *e)
+static bool idle(struct engine *e)
 {
 	return e->main_pid <= 0 && e->n_instances == 0 && !group_alive(e);
 }

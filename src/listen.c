@@ -170,6 +170,7 @@ static int bind_path(struct listener *l, int fd, const struct listen_opts *o)
 {
 	const char *path = l->addr.sa.un.sun_path;
 	struct stat st;
+	mode_t old;
 	int r;
 
 	r = clear_stale(l);
@@ -177,9 +178,15 @@ static int bind_path(struct listener *l, int fd, const struct listen_opts *o)
 		r = make_parents(path, o->directory_mode);
 	if (r < 0)
 		return r;
-	if (bind(fd, &l->addr.sa.sa, l->addr.len) < 0)
-		return -errno;
-	if (chmod(path, o->socket_mode) < 0 || stat(path, &st) < 0) {
+	/* The mode comes from the umask at bind time: a chmod after it
+	 * would follow a symlink someone put at the path meanwhile. wick is
+	 * single-threaded, so the umask is ours for that moment. */
+	old = umask(~o->socket_mode & 0777);
+	r = bind(fd, &l->addr.sa.sa, l->addr.len) < 0 ? -errno : 0;
+	umask(old);
+	if (r < 0)
+		return r;
+	if (lstat(path, &st) < 0) {
 		r = -errno;
 		unlink(path);
 		return r;

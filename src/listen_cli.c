@@ -2,6 +2,7 @@
  * `wick activate` and `wick run`, and opens the sockets. */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,7 +192,9 @@ static int parse_interval(struct listen_cli *c, const char *arg)
 		v /= 1000;
 	else if (*end && strcmp(end, "s"))
 		v = -1;
-	if (errno || end == arg || v <= 0 || v > 86400)
+	/* isfinite: "nan" would pass the comparisons; below 1 ms the
+	 * window would reset on every start and the limit never bite. */
+	if (errno || end == arg || !isfinite(v) || v < 0.001 || v > 86400)
 		return usage_error("invalid --trigger-limit-interval '%s': "
 				   "expected seconds, such as 2 or 500ms",
 				   arg);
@@ -295,6 +298,11 @@ static int check_combination(struct listen_cli *c, char **argv)
 	if (!argv || !argv[0])
 		return usage_error("no command given (put it after the "
 				   "options, e.g. '-- wick-echo')");
+	if (address_mistaken_for_command(argv[0]))
+		return usage_error("'%s' is an address, not a command: "
+				   "--datagram and --seqpacket take no value "
+				   "(use --listen-datagram ADDR)",
+				   argv[0]);
 	for (size_t i = 0; i < c->n_listeners; i++) {
 		struct listener *l = &c->listeners[i];
 

@@ -218,7 +218,12 @@ pid_t spawn_service(const struct spawn *s, struct spawn_env *env)
 
 char *spawn_resolve(const char *command)
 {
-	const char *path = getenv("PATH"), *p, *end;
+	return spawn_resolve_in(command, getenv("PATH"));
+}
+
+char *spawn_resolve_in(const char *command, const char *path)
+{
+	const char *p, *end;
 	int saved = ENOENT;
 	struct stat st;
 	char *full;
@@ -232,7 +237,12 @@ char *spawn_resolve(const char *command)
 		path = "/usr/local/bin:/usr/bin:/bin";
 	for (p = path; *p; p = *end ? end + 1 : end) {
 		end = strchrnul(p, ':');
-		if (asprintf(&full, "%.*s/%s", (int)(end - p), p, command) < 0)
+		if (end == p)
+			full = strdup(command); /* "" is ".", as for execvp */
+		else if (asprintf(&full, "%.*s/%s", (int)(end - p), p,
+				  command) < 0)
+			full = NULL;
+		if (!full)
 			return NULL;
 		if (stat(full, &st) == 0 && S_ISREG(st.st_mode)) {
 			if (access(full, X_OK) == 0)

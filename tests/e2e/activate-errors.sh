@@ -76,6 +76,10 @@ bad 2 "wick: invalid --bind-ipv6-only 'maybe': use default, both or ipv6-only" \
 	activate --bind-ipv6-only maybe -l "$port" true
 bad 2 "wick: invalid --trigger-limit-interval 'soon': expected seconds, such as 2 or 500ms" \
 	activate --trigger-limit-interval soon -l "$port" true
+bad 2 "wick: invalid --trigger-limit-interval 'nan': expected seconds, such as 2 or 500ms" \
+	activate --trigger-limit-interval nan -l "$port" true
+bad 2 "wick: invalid --trigger-limit-interval '1e-9': expected seconds, such as 2 or 500ms" \
+	activate --trigger-limit-interval 1e-9 -l "$port" true
 bad 2 "wick: unknown command 'frobnicate' (run 'wick --help' for the list)" frobnicate
 bad 1 "wick: cannot run 'no-such-command-wick': command not found (check the name and PATH)" \
 	activate -l "127.0.0.1:$port" no-such-command-wick
@@ -123,3 +127,11 @@ else
 	skip "permission denied on port 80" "root may bind it; runs as the unprivileged user"
 	skip "permission denied on a read-only directory" "root may write it; runs as the unprivileged user"
 fi
+
+# An address where the command should be: a listen switch took no value.
+bad 2 "wick: '127.0.0.1:$port' is an address, not a command: --datagram and --seqpacket take no value (use --listen-datagram ADDR)" \
+	activate -l "127.0.0.1:$port" --datagram "127.0.0.1:$port"
+bad 2 "wick: generate: '127.0.0.1:$port' is an address, not a command: --datagram and --seqpacket take no value (use --listen-datagram ADDR)" \
+	generate systemd -- wick run -l "127.0.0.1:$port" --datagram "127.0.0.1:$port" -- wick-echo
+bad 2 "wick: run: name 'units' is taken by the state of started units; choose another" \
+	run --name units true
