@@ -11,7 +11,7 @@ if ! sandbox_usable; then
 	exit 0
 fi
 SR=$(state_root)
-me=$(id -u)
+me=$(sandbox_uid) # the host uid of root inside
 # Root's state directory is shared with every other wick on the machine:
 # this test's sandboxes carry its own prefix, and its probes a tag.
 n=mg$$

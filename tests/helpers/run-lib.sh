@@ -26,8 +26,12 @@ sandbox_usable() {
 # so that a server writing there may; a user's sandbox root is the user.
 give_to_sandbox() {
 	is_root || return 0
-	local u g
-	u=$("$WICK" run -- cat /proc/self/uid_map | awk '{print $2}')
-	g=$("$WICK" run -- cat /proc/self/gid_map | awk '{print $2}')
-	chown -R "$u:$g" "$@"
+	local g
+	g=$("$WICK" run -- cat /proc/self/gid_map | awk 'NR == 1 {print $2}')
+	chown -R "$(sandbox_uid):$g" "$@"
+}
+
+# sandbox_uid: the host uid that root inside a sandbox of ours runs as.
+sandbox_uid() {
+	"$WICK" run -- cat /proc/self/uid_map | awk 'NR == 1 {print $2}'
 }
