@@ -180,6 +180,20 @@ static void start_main(struct engine *e, int trigger)
 
 static void reap(struct engine *e);
 
+/* An instance that closed its connection is still exiting for a few
+ * microseconds; its client may already be back. Waits up to 20 ms for
+ * one SIGCHLD, so that a client is not refused for that. */
+static void await_exit(struct engine *e)
+{
+	const struct timespec wait = {.tv_nsec = 20 * 1000000};
+	sigset_t chld;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	if (sigtimedwait(&chld, NULL, &wait) == SIGCHLD)
+		reap(e);
+}
+
 static void refuse(const struct engine *e, int conn, const char *peer)
 {
 	log_error("refused connection from %s: %zu instances running "
@@ -240,9 +254,12 @@ static void start_instance(struct engine *e, int conn,
 	else
 		address_format(&pa, text, sizeof(text));
 	/* Instances may have ended since the last SIGCHLD was read: count
-	 * only the live ones before refusing anybody. */
+	 * only the live ones before refusing anybody, and give one that has
+	 * just closed its connection a moment to finish exiting. */
 	if (e->n_instances >= a->max_connections || source_full(e, peer))
 		reap(e);
+	if (e->n_instances >= a->max_connections || source_full(e, peer))
+		await_exit(e);
 	if (e->n_instances >= a->max_connections) {
 		refuse(e, conn, text);
 		return;
