@@ -224,6 +224,7 @@ int run_parse(struct run *r, int argc, char **argv, int *first)
 	r->sb.volumes = r->volumes;
 	r->notify_timeout = 90;
 	r->relay_fd = -1;
+	r->sb.go_fd = -1;
 	listen_cli_init(&r->lc);
 	for (int i = 0; i < 3; i++)
 		r->sb.stdio[i] = -1;
@@ -262,6 +263,23 @@ static int run_hook(void *data, char **argv)
 	return run_execute(r);
 }
 
+/* The same, made ahead of the trigger: the sandbox waits for GO_FD. */
+static int run_prepare(void *data, char **argv, int go_fd)
+{
+	struct run *r = data;
+
+	r->sb.go_fd = go_fd;
+	return run_hook(data, argv);
+}
+
+/* Every start of one sandbox per trigger is prepared ahead, except when
+ * the notify relay needs the state directory before the sandbox. */
+static bool preparable(const struct run *r)
+{
+	return !r->lc.act.accept &&
+	       !(r->sdnotify == SDNOTIFY_CONTAINER && getenv("NOTIFY_SOCKET"));
+}
+
 static int run_listening(struct run *r, char **argv)
 {
 	static char text[1024];
@@ -286,6 +304,8 @@ static int run_listening(struct run *r, char **argv)
 	r->listeners = text;
 	r->lc.act.exec = run_hook;
 	r->lc.act.exec_data = r;
+	if (preparable(r))
+		r->lc.act.prepare = run_prepare;
 	st = activation_run(&r->lc.act);
 	listen_cli_close(&r->lc);
 	return st;

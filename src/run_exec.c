@@ -200,6 +200,8 @@ static const char *hint(const struct sandbox_error *e)
 	return "";
 }
 
+/* Returns 0 once the server runs, -1 for a prepared start that the
+ * activator let go (nothing to report), or wick's exit status. */
 static int start(struct run *r)
 {
 	struct sandbox_error e = {0};
@@ -208,6 +210,8 @@ static int start(struct run *r)
 	err = sandbox_start(&r->sb, &e);
 	if (err == 0)
 		return 0;
+	if (err == -ECANCELED && r->sb.go_fd >= 0)
+		return -1;
 	log_error("run: %s: %s%s", e.what, strerror(e.err), hint(&e));
 	if (!strncmp(e.what, "cannot run", 10))
 		return e.err == ENOENT ? 127 : 126;
@@ -278,6 +282,25 @@ static void after_start(struct run *r)
 	}
 	if (r->relay_fd < 0)
 		announce_ready();
+}
+
+/* A prepared start names itself once the server runs, so that ps shows
+ * no sandbox before the first client, as without preparation. */
+static int claim_late(struct run *r)
+{
+	int e = claim_name(r);
+
+	if (e == 0)
+		put_state(r);
+	return e;
+}
+
+/* The name was taken by another sandbox while this one waited. */
+static int stop_unclaimed(struct run *r)
+{
+	(void)kill(r->sb.pid, SIGKILL);
+	(void)waitpid(r->sb.pid, NULL, 0);
+	return 1;
 }
 
 static int64_t now_ms(void)
@@ -366,13 +389,46 @@ static int run_foreground(struct run *r)
 		return 1;
 	}
 	st = start(r);
-	if (st == 0) {
+	if (st < 0)
+		st = 0;
+	else if (st == 0 && r->sb.go_fd >= 0 && claim_late(r) < 0)
+		st = stop_unclaimed(r);
+	else if (st == 0) {
 		after_start(r);
 		st = supervise(r, sfd);
 		if (r->cidfile)
 			(void)unlink(r->cidfile); /* the id is gone with it */
 	}
 	close(sfd);
+	return st;
+}
+
+/* Before preparing: a name that is in use now would only fail later. */
+static bool name_in_use(const struct run *r)
+{
+	struct state other;
+
+	if (!r->name || r->replace || state_find(&other, r->name) < 0 ||
+	    !state_alive(&other))
+		return false;
+	log_error("run: the name '%s' is in use by a running sandbox "
+		  "(pick another, or add --replace)", r->name);
+	return true;
+}
+
+/* A prepared start (activate.h): the sandbox is built now and the server
+ * runs on the go; the state directory is made only then. */
+static int run_prepared(struct run *r)
+{
+	int st;
+
+	if (check_host(r) < 0 || name_in_use(r))
+		return 1;
+	r->outer_notify = getenv("NOTIFY_SOCKET");
+	build_env(r);
+	st = run_foreground(r);
+	if (r->st.dir[0])
+		state_remove(&r->st);
 	return st;
 }
 
@@ -427,6 +483,8 @@ int run_execute(struct run *r)
 		return 1;
 	r->sb.n_fds = n;
 	close_range(3 + n, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (r->sb.go_fd >= 0)
+		return run_prepared(r);
 	if (check_host(r) < 0 || claim_name(r) < 0)
 		return 1;
 
