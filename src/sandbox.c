@@ -261,6 +261,10 @@ int sandbox_start(struct sandbox *s, struct sandbox_error *e)
 	r = errno;
 	close(err_pipe[1]);
 	close(sync_pipe[0]);
+	/* Only the sandbox holds the go pipe now: if it dies, the go fails
+	 * at once (EPIPE) and the activator starts anew. */
+	if (s->go_fd >= 0)
+		close(s->go_fd);
 	if (pid < 0) {
 		close(err_pipe[0]);
 		close(sync_pipe[1]);
