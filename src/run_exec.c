@@ -284,15 +284,23 @@ static void after_start(struct run *r)
 		announce_ready();
 }
 
-/* A prepared start names itself once the server runs, so that ps shows
- * no sandbox before the first client, as without preparation. */
+/* A prepared start publishes its state once the server runs, so that
+ * ps shows no sandbox before the first client, as without preparation;
+ * one rename, as the server starts on the other CPU. When the name was
+ * taken meanwhile, the usual claim says why (or, with --replace, stops
+ * the other sandbox). */
 static int claim_late(struct run *r)
 {
-	int e = claim_name(r);
+	char when[32];
+	int e = state_publish(&r->st);
 
-	if (e == 0)
+	if (e < 0 && (e = claim_name(r)) == 0)
 		put_state(r);
-	return e;
+	if (e < 0)
+		return e;
+	snprintf(when, sizeof(when), "%lld", (long long)time(NULL));
+	(void)state_put(&r->st, "created", when); /* ps shows "?" */
+	return 0;
 }
 
 /* The name was taken by another sandbox while this one waited. */
@@ -416,16 +424,24 @@ static bool name_in_use(const struct run *r)
 	return true;
 }
 
-/* A prepared start (activate.h): the sandbox is built now and the server
- * runs on the go; the state directory is made only then. */
+/* A prepared start (activate.h): the sandbox and its state directory,
+ * under a hidden name, are made now; the server runs on the go and the
+ * directory is published then. */
 static int run_prepared(struct run *r)
 {
 	int st;
 
 	if (check_host(r) < 0 || name_in_use(r))
 		return 1;
+	st = state_prepare(&r->st, r->name);
+	if (st < 0) {
+		log_error("run: cannot keep state in '%s': %s", r->st.root,
+			  strerror(-st));
+		return 1;
+	}
 	r->outer_notify = getenv("NOTIFY_SOCKET");
 	build_env(r);
+	put_state(r);
 	st = run_foreground(r);
 	if (r->st.dir[0])
 		state_remove(&r->st);
