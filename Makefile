@@ -23,7 +23,7 @@ UNITS    := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 PROGRAMS := $(B)/wick $(B)/wick-echo
 LIBS     := $(B)/libwick.a $(B)/libwick.so
-HELPERS  := $(B)/helpers/wick-envprobe
+HELPERS  := $(B)/helpers/wick-envprobe $(B)/helpers/wick-probe
 
 all: $(PROGRAMS) $(LIBS) $(UNITS) $(HELPERS)
 
@@ -84,9 +84,17 @@ $(B)/bench/wick-load: bench/load.c
 	@mkdir -p $(dir $@)
 	$(CC) $(WFLAGS) $(CFLAGS) -pthread -o $@ $<
 
+# Accept mode's per-connection service: static and without libc, so that
+# starting it is cheap and the activators' own cost shows.
+$(B)/bench/inetd-echo: bench/inetd-echo.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WFLAGS) $(CFLAGS) -static -nostdlib -ffreestanding \
+		-fno-stack-protector -o $@ $<
+
 bench:
 	@bench/deps.sh
-	@$(MAKE) --no-print-directory all $(B)/bench/wick-load
+	@$(MAKE) --no-print-directory all $(B)/bench/wick-load \
+		$(B)/bench/inetd-echo
 	@bench/run
 
 install: all
@@ -111,4 +119,6 @@ clean:
 	rm -rf $(B)
 
 .PHONY: all check demo bench install clean
+# Keep the unit tests' objects, so a second `make` rebuilds nothing.
+.SECONDARY:
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

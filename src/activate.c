@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/param.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
@@ -36,6 +37,7 @@ struct engine {
 	bool backing_off;
 	bool stopping;
 	pid_t main_pid;    /* Accept=no */
+	pid_t main_group;  /* its process group, while a member lives */
 	pid_t prepared_pid; /* a start waiting for its go (prepare hook) */
 	int go_fd;          /* write end of its go pipe */
 	bool prepare_failed; /* the last one ended early: skip one turn */
@@ -45,6 +47,7 @@ struct engine {
 	uint64_t window_start;
 	unsigned window_starts;
 	unsigned backoff_s;
+	unsigned accept_pause_ms; /* while accept(2) runs out of fds */
 };
 
 void activation_default(struct activation *a)
@@ -237,6 +240,7 @@ static void start_main(struct engine *e, int trigger)
 	}
 	(void)arm(e, false);
 	e->main_pid = pid;
+	e->main_group = a->exec ? 0 : pid;
 	if (trigger < 0)
 		log_start(e, pid, "--now");
 	else
@@ -335,7 +339,9 @@ static void start_instance(struct engine *e, int conn,
 
 static void accept_all(struct engine *e, size_t i)
 {
+	char where[ADDRESS_TEXT_MAX];
 	union sockaddr_any peer;
+	int err;
 	socklen_t len;
 	int conn;
 
@@ -343,6 +349,10 @@ static void accept_all(struct engine *e, size_t i)
 	for (int n = 0; n < 64; n++) {
 		len = sizeof(peer);
 		conn = accept4(e->fds[i], &peer.sa, &len, SOCK_CLOEXEC);
+		if (conn >= 0 && e->accept_pause_ms) {
+			log_info("accepting again");
+			e->accept_pause_ms = 0;
+		}
 		if (conn >= 0) {
 			start_instance(e, conn, &peer, len);
 			continue;
@@ -351,28 +361,60 @@ static void accept_all(struct engine *e, size_t i)
 			continue;
 		if (errno == EAGAIN)
 			return;
-		/* Out of fds or memory: pause instead of spinning. */
-		log_error("accept: %s; pausing 100ms", strerror(errno));
+		/* Out of fds or memory: the clients stay queued while wick
+		 * pauses, longer each time, and says so once. */
+		err = errno;
+		if (!e->accept_pause_ms)
+			log_error("accept on %s: %s%s; pausing until it works",
+				  listener_text(&e->a->listeners[i], where,
+						sizeof(where)),
+				  strerror(err),
+				  err == EMFILE ? " (raise ulimit -n)" : "");
+		e->accept_pause_ms = e->accept_pause_ms
+					     ? MIN(e->accept_pause_ms * 2, 2000)
+					     : 100;
 		(void)arm(e, false);
 		e->backing_off = true;
-		set_timer(e, 100);
+		set_timer(e, e->accept_pause_ms);
 		return;
 	}
+}
+
+/* A plain service leads its own process group, so a signal reaches what
+ * it started too, as systemd's control group does. A hook (wick run, a
+ * unit) supervises its own children and gets the signal alone. */
+static void signal_service(const struct engine *e, pid_t pid, int sig)
+{
+	(void)kill(e->a->exec ? pid : -pid, sig); /* it may be gone */
+}
+
+/* Once the group is gone its id is forgotten: a later, unrelated group
+ * may get the same number. */
+static bool group_alive(struct engine *e)
+{
+	if (e->main_group <= 0)
+		return false;
+	if (kill(-e->main_group, 0) == 0)
+		return true;
+	e->main_group = 0;
+	return false;
 }
 
 static void forward(struct engine *e, int sig)
 {
 	if (e->main_pid > 0)
-		kill(e->main_pid, sig);
+		signal_service(e, e->main_pid, sig);
+	else if (group_alive(e))
+		(void)kill(-e->main_group, sig);
 	if (e->prepared_pid > 0 && sig == SIGKILL)
-		kill(e->prepared_pid, sig);
+		(void)kill(e->prepared_pid, sig);
 	for (size_t i = 0; i < e->n_instances; i++)
-		kill(e->instances[i], sig);
+		signal_service(e, e->instances[i], sig);
 }
 
-static bool idle(const struct engine *e)
+static bool idle(struct engine *e)
 {
-	return e->main_pid <= 0 && e->n_instances == 0 &&
+	return e->main_pid <= 0 && e->n_instances == 0 && !group_alive(e) &&
 	       e->prepared_pid <= 0;
 }
 
@@ -392,12 +434,12 @@ static void stop(struct engine *e, const struct signalfd_siginfo *si)
 	if (idle(e))
 		return;
 	set_timer(e, e->a->stop_timeout_us / 1000);
-	if (e->main_pid <= 0 && e->n_instances == 0)
+	if (e->main_pid <= 0 && e->n_instances == 0 && !group_alive(e))
 		return; /* only a prepared start, which the EOF ends */
 	log_info("%s: stopping the service", strsignal(sig));
-	/* A terminal's signal already reached our process group. */
-	if (si->ssi_code != SI_KERNEL)
-		forward(e, sig);
+	/* The service has its own process group: a terminal's signal
+	 * reached only ours, so it is forwarded too. */
+	forward(e, sig);
 }
 
 static void describe_exit(char *buf, size_t size, int status)
@@ -419,6 +461,14 @@ static void main_exited(struct engine *e, int status)
 	log_info("pid %d %s%s", (int)e->main_pid, how,
 		 e->stopping ? "" : "; listening again");
 	e->main_pid = 0;
+	/* What it left running would hold the sockets beside the next
+	 * start; systemd stops such leftovers too. */
+	if (!e->stopping && group_alive(e)) {
+		log_info("stopping what pid %d left running in its process "
+			 "group",
+			 (int)e->main_group);
+		(void)kill(-e->main_group, SIGTERM); /* they may be gone */
+	}
 	if (e->stopping || e->backing_off)
 		return;
 	if (pending_trigger(e) >= 0)
@@ -503,7 +553,9 @@ static void on_timer(struct engine *e)
 	e->backing_off = false;
 	e->window_start = now_us();
 	e->window_starts = 0;
-	if (e->a->accept || e->main_pid <= 0) {
+	if (e->a->accept && e->accept_pause_ms) {
+		(void)arm(e, true); /* quietly: the pause was announced */
+	} else if (e->a->accept || e->main_pid <= 0) {
 		log_info("resuming: listening again");
 		(void)arm(e, true);
 		prepare(e);
@@ -579,25 +631,44 @@ static int watch(struct engine *e, int fd, uint32_t tag)
 	return epoll_ctl(e->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 
-static int setup_signals(struct engine *e)
+static sigset_t original_mask;
+static bool signals_blocked;
+
+static void supervisor_signals(sigset_t *mask)
+{
+	sigemptyset(mask);
+	sigaddset(mask, SIGCHLD);
+	sigaddset(mask, SIGTERM);
+	sigaddset(mask, SIGINT);
+	sigaddset(mask, SIGHUP);
+	sigaddset(mask, SIGUSR1);
+	sigaddset(mask, SIGUSR2);
+}
+
+void activation_block_signals(void)
 {
 	sigset_t mask;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGCHLD);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGUSR1);
-	sigaddset(&mask, SIGUSR2);
+	if (signals_blocked)
+		return;
+	supervisor_signals(&mask);
 	/* A shell starts background jobs with SIGINT ignored, which would
 	 * hide it from the signalfd; a supervisor must see its stop signal,
 	 * and services start with default dispositions, as under systemd. */
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sigismember(&mask, sig))
 			signal(sig, SIG_DFL);
-	if (sigprocmask(SIG_BLOCK, &mask, &e->oldmask) < 0)
-		return -errno;
+	(void)sigprocmask(SIG_BLOCK, &mask, &original_mask); /* valid set */
+	signals_blocked = true;
+}
+
+static int setup_signals(struct engine *e)
+{
+	sigset_t mask;
+
+	activation_block_signals();
+	e->oldmask = original_mask;
+	supervisor_signals(&mask);
 	/* A log line into a closed pipe (wick … 2>&1 | head) must fail
 	 * with EPIPE, not end wick and orphan the service; children get
 	 * the old mask back, so they see SIGPIPE as usual. */
@@ -662,6 +733,7 @@ static void engine_free(struct engine *e)
 		 * still logs while it cleans up. */
 		sigaddset(&e->oldmask, SIGPIPE);
 		sigprocmask(SIG_SETMASK, &e->oldmask, NULL);
+		signals_blocked = false;
 	}
 	drop_prepared(e);
 	if (e->timerfd >= 0)
@@ -685,7 +757,8 @@ int activation_run(struct activation *a)
 	e.path = a->path;
 	r = engine_init(&e);
 	if (r < 0) {
-		log_error("cannot set up: %s", strerror(-r));
+		log_error("cannot set up supervision: %s%s", strerror(-r),
+			  r == -EMFILE ? " (raise ulimit -n)" : "");
 		engine_free(&e);
 		return 1;
 	}

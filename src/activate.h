@@ -42,6 +42,11 @@ struct activation {
 
 void activation_default(struct activation *a);
 
+/* Blocks the supervisor's signals before any socket is bound, so a
+ * SIGTERM during start-up waits for the engine instead of leaving socket
+ * files behind. activation_run() does it too; idempotent. */
+void activation_block_signals(void);
+
 /* Supervises until SIGTERM/SIGINT (forwarded to the service) and returns
  * the exit status for wick: 0 after a clean stop, 1 on error. */
 int activation_run(struct activation *a);

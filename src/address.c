@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "address.h"
 
@@ -42,7 +43,7 @@ static int parse_port(const char *s, in_port_t *port)
 	if (r < 0)
 		return r;
 	if (v == 0)
-		return -EINVAL;
+		return -ERANGE;
 	*port = htons((uint16_t)v);
 	return 0;
 }
@@ -177,6 +178,15 @@ int address_parse(const char *text, struct address *out)
 	return parse_port(text, &out->sa.in6.sin6_port);
 }
 
+bool address_mistaken_for_command(const char *text)
+{
+	struct address a;
+
+	/* Paths and @names are left out: a missing program is a path too. */
+	return address_parse(text, &a) == 0 && a.sa.sa.sa_family != AF_UNIX &&
+	       access(text, F_OK) < 0;
+}
+
 static void format_ipv6(const struct sockaddr_in6 *in6, char *buf,
 			size_t size)
 {
@@ -213,8 +223,10 @@ void address_format(const struct address *a, char *buf, size_t size)
 		if (sa->un.sun_path[0] == '\0')
 			snprintf(buf, size, "@%.*s", (int)(n - 1),
 				 sa->un.sun_path + 1);
-		else
-			snprintf(buf, size, "%s", sa->un.sun_path);
+		else /* a peer's path may fill sun_path with no NUL */
+			snprintf(buf, size, "%.*s",
+				 (int)strnlen(sa->un.sun_path, n),
+				 sa->un.sun_path);
 		break;
 	case AF_VSOCK:
 		if (sa->vm.svm_cid == VMADDR_CID_ANY)

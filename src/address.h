@@ -32,6 +32,11 @@ struct address {
  * interface). Ports are decimal only, unlike systemd 252's base detection. */
 int address_parse(const char *text, struct address *out);
 
+/* True when TEXT reads as an IP or VSOCK address and names no file: a
+ * command line whose "command" is an address lost a listen option's
+ * value, as in "--datagram 127.0.0.1:53" (--datagram is a switch). */
+bool address_mistaken_for_command(const char *text);
+
 /* Canonical form as systemd prints it: [::]:P, 1.2.3.4:P, [::1]:P,
  * [fe80::1%lo]:P, /path, @name, vsock:CID:P, vsock::P. */
 void address_format(const struct address *a, char *buf, size_t size);

@@ -9,4 +9,8 @@
  * to let go of the state, then SIGKILL. 0, or -ETIMEDOUT. */
 int control_stop(const struct state *st, int secs);
 
+/* Prints the one line for ERR (-errno) from state_root or state_find
+ * about ROOT: whose the directory is when it is not ours. */
+void control_state_error(const char *cmd, const char *root, int err);
+
 #endif

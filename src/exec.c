@@ -15,6 +15,7 @@
 
 #include "caps.h"
 #include "commands.h"
+#include "control.h"
 #include "log.h"
 #include "pty.h"
 #include "sandbox.h"
@@ -171,30 +172,61 @@ static int run_in(pid_t target, char **argv, struct restrictions *rs)
 	return sandbox_exit_status(ws);
 }
 
-int cmd_exec(int argc, char **argv)
+#define EXEC_USAGE "wick exec [-i] [-t] NAME COMMAND [ARG...]"
+
+/* Options, then NAME and COMMAND: the index of NAME, or -1 after one
+ * line saying what is missing. */
+static int parse_exec(int argc, char **argv, bool *tty)
 {
-	struct restrictions rs;
-	struct state st;
-	char pid[32];
-	bool tty = false;
 	int o;
 
 	optind = 1;
 	opterr = 0;
 	while ((o = getopt(argc, argv, "+ti")) != -1) {
-		if (o == '?')
-			break;
-		tty = tty || o == 't';
+		if (o == '?') {
+			log_error("exec: unknown option '-%c' (%s; -t: a "
+				  "terminal of its own, -i: accepted)",
+				  optopt, EXEC_USAGE);
+			return -1;
+		}
+		*tty = *tty || o == 't';
 	}
-	if (o == '?' || argc - optind < 2) {
-		fprintf(stderr, "usage: wick exec [-i] [-t] NAME COMMAND "
-				"[ARG...]\n  -t: a terminal of its own; -i: "
-				"accepted (stdin always passes)\n");
+	if (argc - optind < 1)
+		log_error("exec: no NAME given (%s)", EXEC_USAGE);
+	else if (argc - optind < 2)
+		log_error("exec: no COMMAND given to run in '%s' (%s)",
+			  argv[optind], EXEC_USAGE);
+	return argc - optind < 2 ? -1 : optind;
+}
+
+int cmd_exec(int argc, char **argv)
+{
+	struct restrictions rs;
+	struct state st;
+	char pid[32], mark[8];
+	bool tty = false, listening;
+	int e;
+
+	optind = parse_exec(argc, argv, &tty);
+	if (optind < 0)
 		return EXIT_USAGE;
+	e = state_find(&st, argv[optind]);
+	if (e < 0 && e != -ENOENT) {
+		control_state_error("exec", st.root, e);
+		return 1;
 	}
-	if (state_find(&st, argv[optind]) < 0 || !state_alive(&st) ||
-	    state_get(&st, "pid", pid, sizeof(pid)) < 0) {
+	if (e < 0 || !state_alive(&st)) {
 		log_error("exec: no running sandbox named '%s' (see wick ps)",
+			  argv[optind]);
+		return 1;
+	}
+	/* A listening wick's state names its sandbox apart, while one runs. */
+	listening = state_get(&st, "listening", mark, sizeof(mark)) == 0;
+	if (state_get(&st, listening ? "sandbox" : "pid", pid,
+		      sizeof(pid)) < 0) {
+		log_error(listening ? "exec: '%s' is listening; its sandbox "
+				      "starts with the first client"
+				    : "exec: '%s' is still starting",
 			  argv[optind]);
 		return 1;
 	}

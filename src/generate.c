@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "address.h"
 #include "log.h"
 
 struct socket_line {
@@ -201,6 +202,13 @@ static int parse_run_line(struct gen *g, int argc, char **argv)
 	}
 	if (r < 0 || i >= argc || g->n_listen == 0)
 		return r < 0 ? r : -EINVAL;
+	if (address_mistaken_for_command(argv[i])) {
+		log_error("generate: '%s' is an address, not a command: "
+			  "--datagram and --seqpacket take no value (use "
+			  "--listen-datagram ADDR)",
+			  argv[i]);
+		return -EBADMSG;
+	}
 	for (size_t k = 0; k < g->n_lines; k++)
 		if (!g->lines[k].key)
 			g->lines[k].key =

@@ -133,7 +133,7 @@ static int set_options(int fd, const struct listener *l,
 	if (!r && l->type == SOCK_STREAM &&
 	    (family == AF_INET || family == AF_INET6))
 		r = set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1);
-	if (!r && o->reuse_port)
+	if (!r && o->reuse_port && (family == AF_INET || family == AF_INET6))
 		r = set_int(fd, SOL_SOCKET, SO_REUSEPORT, 1);
 	if (!r && o->receive_buffer)
 		r = set_buffer(fd, SO_RCVBUFFORCE, SO_RCVBUF, o->receive_buffer);
@@ -170,6 +170,7 @@ static int bind_path(struct listener *l, int fd, const struct listen_opts *o)
 {
 	const char *path = l->addr.sa.un.sun_path;
 	struct stat st;
+	mode_t old;
 	int r;
 
 	r = clear_stale(l);
@@ -177,9 +178,15 @@ static int bind_path(struct listener *l, int fd, const struct listen_opts *o)
 		r = make_parents(path, o->directory_mode);
 	if (r < 0)
 		return r;
-	if (bind(fd, &l->addr.sa.sa, l->addr.len) < 0)
-		return -errno;
-	if (chmod(path, o->socket_mode) < 0 || stat(path, &st) < 0) {
+	/* The mode comes from the umask at bind time: a chmod after it
+	 * would follow a symlink someone put at the path meanwhile. wick is
+	 * single-threaded, so the umask is ours for that moment. */
+	old = umask(~o->socket_mode & 0777);
+	r = bind(fd, &l->addr.sa.sa, l->addr.len) < 0 ? -errno : 0;
+	umask(old);
+	if (r < 0)
+		return r;
+	if (lstat(path, &st) < 0) {
 		r = -errno;
 		unlink(path);
 		return r;
@@ -213,6 +220,41 @@ int listener_open(struct listener *l, const struct listen_opts *o)
 	}
 	l->fd = fd;
 	return 0;
+}
+
+const char *listener_error(const struct listener *l, int r)
+{
+	int family = l->addr.sa.sa.sa_family;
+
+	switch (r) {
+	case -EADDRINUSE:
+		return "address already in use (another process listens there)";
+	case -EEXIST:
+		return "the path exists and is not a socket (move it away or "
+		       "choose another path)";
+	case -EACCES:
+	case -EPERM:
+		if (family == AF_INET || family == AF_INET6)
+			return "permission denied (ports below 1024 need root "
+			       "or CAP_NET_BIND_SERVICE)";
+		return "permission denied (the directory must be writable)";
+	case -ENOTDIR:
+		return "a parent of the path is not a directory";
+	case -EMFILE:
+	case -ENFILE:
+		return "too many open files (raise ulimit -n)";
+	case -EADDRNOTAVAIL:
+		if (family == AF_VSOCK)
+			return "no VSOCK transport serves that CID here";
+		return "address not available on this host (--free-bind, "
+		       "FreeBind=yes, binds anyway)";
+	case -EAFNOSUPPORT:
+	case -ENODEV:
+		if (family == AF_VSOCK)
+			return "VSOCK is not available on this host (load "
+			       "the vsock transport module)";
+	}
+	return strerror(-r);
 }
 
 void listener_close(struct listener *l)

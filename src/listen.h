@@ -46,6 +46,10 @@ void listener_close(struct listener *l);
  * 1024), as systemd's ReceiveBuffer= reads it: 0 or -EINVAL/-ERANGE. */
 int listen_parse_size(const char *text, int *out);
 
+/* What went wrong in listener_open(), said for the user with a remedy
+ * where there is one. */
+const char *listener_error(const struct listener *l, int r);
+
 /* "stream", "datagram" or "seqpacket". */
 const char *listener_type_name(int type);
 

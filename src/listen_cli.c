@@ -2,6 +2,7 @@
  * `wick activate` and `wick run`, and opens the sockets. */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,7 +192,9 @@ static int parse_interval(struct listen_cli *c, const char *arg)
 		v /= 1000;
 	else if (*end && strcmp(end, "s"))
 		v = -1;
-	if (errno || end == arg || v <= 0 || v > 86400)
+	/* isfinite: "nan" would pass the comparisons; below 1 ms the
+	 * window would reset on every start and the limit never bite. */
+	if (errno || end == arg || !isfinite(v) || v < 0.001 || v > 86400)
 		return usage_error("invalid --trigger-limit-interval '%s': "
 				   "expected seconds, such as 2 or 500ms",
 				   arg);
@@ -243,6 +246,10 @@ int listen_cli_option(struct listen_cli *c, int opt, const char *arg)
 		c->act.now = true;
 		return 1;
 	case OPT_SETENV:
+		if (arg[0] == '\0' || arg[0] == '=')
+			return usage_error("invalid --setenv '%s': expected VAR "
+					   "or VAR=VALUE",
+					   arg);
 		return push(&c->setenv, &c->n_setenv, (char *)arg);
 	case OPT_FDNAME:
 		return add_names(c, (char *)arg);
@@ -276,6 +283,12 @@ int listen_cli_option(struct listen_cli *c, int opt, const char *arg)
 	return 0;
 }
 
+static bool same_listener(const struct listener *a, const struct listener *b)
+{
+	return a->type == b->type && a->addr.len == b->addr.len &&
+	       !memcmp(&a->addr.sa, &b->addr.sa, a->addr.len);
+}
+
 static int check_combination(struct listen_cli *c, char **argv)
 {
 	struct activation *a = &c->act;
@@ -285,6 +298,11 @@ static int check_combination(struct listen_cli *c, char **argv)
 	if (!argv || !argv[0])
 		return usage_error("no command given (put it after the "
 				   "options, e.g. '-- wick-echo')");
+	if (address_mistaken_for_command(argv[0]))
+		return usage_error("'%s' is an address, not a command: "
+				   "--datagram and --seqpacket take no value "
+				   "(use --listen-datagram ADDR)",
+				   argv[0]);
 	for (size_t i = 0; i < c->n_listeners; i++) {
 		struct listener *l = &c->listeners[i];
 
@@ -301,6 +319,14 @@ static int check_combination(struct listen_cli *c, char **argv)
 			return usage_error("seqpacket listener '%s' must be a "
 					   "Unix or VSOCK address", l->text);
 	}
+	for (size_t i = 0; i < c->n_listeners; i++)
+		for (size_t j = 0; j < i; j++)
+			if (same_listener(&c->listeners[i], &c->listeners[j]))
+				return usage_error("listen address '%s' (%s) is "
+						   "given twice",
+						   c->listeners[i].text,
+						   listener_type_name(
+							   c->listeners[i].type));
 	if (a->inetd && !a->accept && c->n_listeners != 1)
 		return usage_error("--inetd without --accept takes exactly one "
 				   "listener");
@@ -314,34 +340,6 @@ static int check_combination(struct listen_cli *c, char **argv)
 	return 0;
 }
 
-static const char *open_error(const struct listener *l, int r)
-{
-	int family = l->addr.sa.sa.sa_family;
-
-	switch (r) {
-	case -EADDRINUSE:
-		return "address already in use (another process listens there)";
-	case -EEXIST:
-		return "the path exists and is not a socket (move it away or "
-		       "choose another path)";
-	case -EACCES:
-		if (family == AF_INET || family == AF_INET6)
-			return "permission denied (ports below 1024 need root "
-			       "or CAP_NET_BIND_SERVICE)";
-		return "permission denied (the directory must be writable)";
-	case -EADDRNOTAVAIL:
-		if (family == AF_VSOCK)
-			return "no VSOCK transport serves that CID here";
-		return "address not available on this host";
-	case -EAFNOSUPPORT:
-	case -ENODEV:
-		if (family == AF_VSOCK)
-			return "VSOCK is not available on this host (load "
-			       "the vsock transport module)";
-	}
-	return strerror(-r);
-}
-
 int listen_cli_open(struct listen_cli *c, char **argv, bool need_path)
 {
 	struct activation *a = &c->act;
@@ -351,6 +349,7 @@ int listen_cli_open(struct listen_cli *c, char **argv, bool need_path)
 	r = check_combination(c, argv);
 	if (r < 0)
 		return -r;
+	activation_block_signals();
 	a->argv = argv;
 	if (need_path) {
 		a->path = spawn_resolve(argv[0]);
@@ -373,7 +372,7 @@ int listen_cli_open(struct listen_cli *c, char **argv, bool need_path)
 			address_format(&l->addr, where, sizeof(where));
 			log_error("listen %s (%s): %s", where,
 				  listener_type_name(l->type),
-				  open_error(l, r));
+				  listener_error(l, r));
 			listen_cli_close(c);
 			return 1;
 		}

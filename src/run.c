@@ -1,11 +1,15 @@
 /* run.c — the command line of `wick run`: a table of options, each
  * checked and stored into struct run; the work is in run_exec.c. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 #include "caps.h"
 #include "commands.h"
@@ -96,9 +100,33 @@ static int bad(const char *format, ...)
 	return EXIT_USAGE;
 }
 
+/* What a volume may not cover: the root and the sandbox's own /proc
+ * (which hides the host's and whose risky parts are read-only); ".."
+ * could reach them. NULL when DST is fine. */
+static const char *bad_destination(const char *dst)
+{
+	const char *p = dst;
+	size_t n;
+
+	while (*p == '/')
+		p++;
+	if (!*p)
+		return "cannot bind over the sandbox's root (use --rootfs)";
+	for (const char *c = p; *c; c += n) {
+		c += strspn(c, "/");
+		n = strcspn(c, "/");
+		if (n == 2 && !strncmp(c, "..", 2))
+			return "'..' is not allowed in the destination";
+	}
+	if (!strncmp(p, "proc", 4) && (!p[4] || p[4] == '/'))
+		return "/proc is the sandbox's own (bind somewhere else)";
+	return NULL;
+}
+
 static int parse_volume(struct run *r, char *arg)
 {
 	struct volume *v = &r->volumes[r->sb.n_volumes];
+	const char *orig = arg, *why;
 	char *dst, *mode;
 
 	if (r->sb.n_volumes >= RUN_MAX_VOLUMES)
@@ -118,6 +146,9 @@ static int parse_volume(struct run *r, char *arg)
 		if (strcmp(mode, "ro") && strcmp(mode, "rw"))
 			return bad("volume mode '%s': want ro or rw", mode);
 	}
+	why = bad_destination(dst);
+	if (why)
+		return bad("volume '%s': %s", orig, why);
 	*v = (struct volume){arg, dst, mode && !strcmp(mode, "ro")};
 	r->sb.n_volumes++;
 	return 0;
@@ -179,7 +210,12 @@ static int parse_one(struct run *r, int opt, char *arg)
 			return bad("workdir '%s' is not an absolute path", arg);
 		r->sb.workdir = arg;
 		return 0;
-	case OPT_HOSTNAME: r->sb.hostname = arg; return 0;
+	case OPT_HOSTNAME:
+		if (strlen(arg) > 64)
+			return bad("--hostname is %zu bytes long; the kernel "
+				   "allows at most 64", strlen(arg));
+		r->sb.hostname = arg;
+		return 0;
 	case OPT_CAP_ADD:
 		cap = caps_parse(arg);
 		if (cap < 0)
@@ -195,6 +231,9 @@ static int parse_one(struct run *r, int opt, char *arg)
 		return 0;
 	case OPT_INIT: r->sb.init = true; return 0;
 	case OPT_NAME:
+		if (!strcmp(arg, "units"))
+			return bad("name 'units' is taken by the state of "
+				   "started units; choose another");
 		if (!state_name_valid(arg))
 			return bad("bad name '%s' (letters, digits, _ . -; at "
 				   "most 64)", arg);
@@ -259,8 +298,72 @@ static int run_hook(void *data, char **argv)
 {
 	struct run *r = data;
 
+	/* Killed with its activator, it takes the sandbox along. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	r->sb.argv = argv;
 	return run_execute(r);
+}
+
+/* --detach: the listening wick goes on in the background once every
+ * socket is bound and the name claimed; the foreground prints the id. */
+static int detach_listener(struct run *r)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	pid_t pid;
+
+	if (null < 0 || (pid = fork()) < 0) {
+		log_error("run: --detach: %s", strerror(errno));
+		return 1;
+	}
+	if (pid > 0) {
+		printf("%s\n", r->st.id);
+		return 2;
+	}
+	setsid();
+	for (int fd = 0; fd < 3; fd++)
+		dup2(null, fd);
+	close(null);
+	return -1;
+}
+
+static int listen_state_mark(struct run *r)
+{
+	char pid[16];
+
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	(void)state_put(&r->st, "pid", pid); /* stop signals this wick */
+	(void)state_put(&r->st, "listening", "1");
+	return 0;
+}
+
+/* With a name (or --detach) the listening wick holds the state, so ps
+ * shows the sandbox while it waits and stop ends the activation. The
+ * name is claimed before any socket is bound: a name in use must not
+ * leave clients waiting on a port that nothing will serve. */
+static int claim_listen_state(struct run *r, char **argv)
+{
+	if (!r->name && !r->detach)
+		return 0;
+	r->sb.argv = argv;
+	if (run_claim(r) < 0)
+		return 1;
+	r->listen_state = true;
+	return listen_state_mark(r);
+}
+
+/* Once bound: returns 0 to go on listening, 1 on error, 2 in a detached
+ * foreground. */
+static int listen_state(struct run *r)
+{
+	int st;
+
+	if (!r->detach)
+		return 0;
+	st = detach_listener(r);
+	if (st >= 0)
+		return st;
+	r->detach = false; /* each start runs in the foreground */
+	return listen_state_mark(r);
 }
 
 /* The same, made ahead of the trigger: the sandbox waits for GO_FD. */
@@ -273,10 +376,11 @@ static int run_prepare(void *data, char **argv, int go_fd)
 }
 
 /* Every start of one sandbox per trigger is prepared ahead, except when
- * the notify relay needs the state directory before the sandbox. */
+ * the notify relay needs the state directory before the sandbox, or a
+ * cidfile would name a sandbox that does not run yet. */
 static bool preparable(const struct run *r)
 {
-	return !r->lc.act.accept &&
+	return !r->lc.act.accept && !r->cidfile &&
 	       !(r->sdnotify == SDNOTIFY_CONTAINER && getenv("NOTIFY_SOCKET"));
 }
 
@@ -286,27 +390,37 @@ static int run_listening(struct run *r, char **argv)
 	size_t o = 0;
 	int st;
 
-	if (r->detach)
-		return bad("%s", "--detach cannot be used with listen options "
-				 "(run wick itself in the background)");
 	if (r->name && r->lc.act.accept)
 		return bad("%s", "--name cannot be used with --accept (one "
 				 "sandbox per connection)");
-	/* Before listening: a client must not wait for what cannot start. */
-	if (run_check_paths(r) < 0)
-		return 1;
-	st = listen_cli_open(&r->lc, argv, false);
-	if (st)
-		return st;
+	if (r->detach && r->lc.act.accept)
+		return bad("%s", "--detach cannot be used with --accept");
 	for (size_t i = 0; i < r->lc.n_listeners && o < sizeof(text); i++)
 		o += snprintf(text + o, sizeof(text) - o, "%s%s",
 			      i ? "," : "", r->lc.listeners[i].text);
 	r->listeners = text;
+	/* Before listening: a client must not wait for what cannot start. */
+	if (run_check_paths(r) < 0 || claim_listen_state(r, argv))
+		return 1;
+	st = listen_cli_open(&r->lc, argv, false);
+	if (st == 0 && r->listen_state)
+		st = listen_state(r);
+	if (st) {
+		if (st == 2)
+			return 0; /* the sockets and their files are the
+				   * background wick's now */
+		if (r->listen_state)
+			state_remove(&r->st);
+		listen_cli_close(&r->lc);
+		return st;
+	}
 	r->lc.act.exec = run_hook;
 	r->lc.act.exec_data = r;
 	if (preparable(r))
 		r->lc.act.prepare = run_prepare;
 	st = activation_run(&r->lc.act);
+	if (r->listen_state)
+		state_remove(&r->st);
 	listen_cli_close(&r->lc);
 	return st;
 }

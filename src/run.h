@@ -26,6 +26,9 @@ struct run {
 	const char *listeners; /* for `wick ps` */
 	struct listen_cli lc;  /* -l …: run activates the sandbox itself */
 	bool listening;
+	/* With -l and --name or --detach, the listening wick owns the state;
+	 * each start only adds and drops the sandbox's pid ("sandbox"). */
+	bool listen_state;
 	/* prepared */
 	struct state st;
 	char *env[RUN_MAX_ENV + 16];
@@ -38,6 +41,10 @@ struct run {
 /* Parses options up to COMMAND. Returns 0, or the exit status after
  * printing usage or the error. *first is argv's index of COMMAND. */
 int run_parse(struct run *r, int argc, char **argv, int *first);
+
+/* Claims the state directory (with --replace, ends a holder first) and
+ * writes what ps shows. 0, or -errno after one line. */
+int run_claim(struct run *r);
 
 /* Checks that --rootfs and the -v sources exist, printing one line for
  * the first that does not; 0 or a negative errno. */

@@ -107,6 +107,66 @@ static void build_env(struct run *r)
 	r->sb.env = r->env;
 }
 
+static int cidfile_error(const struct run *r, int e)
+{
+	if (e == EEXIST)
+		log_error("run: cidfile '%s' exists (another sandbox may use "
+			  "it; remove it first)", r->cidfile);
+	else
+		log_error("run: cidfile '%s': %s (give a path in a writable "
+			  "directory)", r->cidfile, strerror(e));
+	return -e;
+}
+
+/* --cidfile before anything starts: absent, in a directory we may write
+ * to. The file itself is made, exclusively, by cidfile_create. */
+static int check_cidfile(const struct run *r)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+	char *slash;
+
+	if (!r->cidfile)
+		return 0;
+	if (lstat(r->cidfile, &st) == 0)
+		return cidfile_error(r, EEXIST);
+	snprintf(dir, sizeof(dir), "%s", r->cidfile);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		slash[1] = 0;
+	else
+		*slash = 0;
+	if (access(dir, W_OK | X_OK) < 0)
+		return cidfile_error(r, errno);
+	return 0;
+}
+
+/* A --read-only rootfs cannot grow the mount points of the sandbox's own
+ * /proc, /dev, /sys, /tmp and /run. */
+static int check_read_only_root(const struct run *r)
+{
+	static const char *const points[] = {"proc", "dev", "sys", "tmp",
+					     "run"};
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (!r->sb.rootfs || !r->sb.rootfs_ro)
+		return 0;
+	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", r->sb.rootfs, points[i]);
+		if (lstat(path, &st) == 0)
+			continue;
+		log_error("run: rootfs '%s' has no /%s, which a --read-only "
+			  "rootfs needs (create /proc, /dev, /sys, /tmp and "
+			  "/run in it, or drop --read-only)",
+			  r->sb.rootfs, points[i]);
+		return -ENOENT;
+	}
+	return 0;
+}
+
 int run_check_paths(const struct run *r)
 {
 	struct stat st;
@@ -119,6 +179,9 @@ int run_check_paths(const struct run *r)
 			  r->sb.rootfs, strerror(e));
 		return -e;
 	}
+	e = check_read_only_root(r);
+	if (e < 0)
+		return e;
 	for (size_t i = 0; i < r->sb.n_volumes; i++)
 		if (stat(r->volumes[i].src, &st) < 0) {
 			e = errno;
@@ -126,7 +189,34 @@ int run_check_paths(const struct run *r)
 				  "first)", r->volumes[i].src, strerror(e));
 			return -e;
 		}
+	return check_cidfile(r);
+}
+
+/* Makes the cidfile (never over another one) and writes the id: 0 or
+ * -errno after one line. */
+static int cidfile_create(const struct run *r)
+{
+	int fd, e = 0;
+
+	if (!r->cidfile)
+		return 0;
+	fd = open(r->cidfile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return cidfile_error(r, errno);
+	if (dprintf(fd, "%s\n", r->st.id) < 0)
+		e = errno ? errno : EIO;
+	close(fd);
+	if (e) {
+		(void)unlink(r->cidfile);
+		return cidfile_error(r, e);
+	}
 	return 0;
+}
+
+static void cidfile_remove(const struct run *r)
+{
+	if (r->cidfile)
+		(void)unlink(r->cidfile); /* the id is gone with it */
 }
 
 static int check_host(struct run *r)
@@ -158,8 +248,7 @@ static int claim_name(struct run *r)
 		log_error("run: the name '%s' is in use by a running sandbox "
 			  "(pick another, or add --replace)", r->name);
 	else if (e < 0)
-		log_error("run: cannot keep state in '%s': %s", r->st.root,
-			  strerror(-e));
+		control_state_error("run", r->st.root, e);
 	return e;
 }
 
@@ -185,6 +274,25 @@ static void put_state(struct run *r)
 	(void)state_put(&r->st, "caps", lst);
 	(void)state_put(&r->st, "seccomp",
 			r->unconfined ? "unconfined" : "default");
+}
+
+int run_claim(struct run *r)
+{
+	int e = claim_name(r);
+
+	if (e == 0)
+		put_state(r);
+	return e;
+}
+
+/* The end of one sandbox: its state goes, or, when the listening wick
+ * owns the state, only its pid. */
+static void release(struct run *r)
+{
+	if (r->listen_state)
+		state_drop(&r->st, "sandbox");
+	else
+		state_remove(&r->st);
 }
 
 static const char *hint(const struct sandbox_error *e)
@@ -261,16 +369,8 @@ static void after_start(struct run *r)
 	int fd, n;
 
 	snprintf(pid, sizeof(pid), "%d", (int)r->sb.pid);
-	(void)state_put(&r->st, "pid", pid); /* ps shows "?" without it */
-	if (r->cidfile) {
-		fd = open(r->cidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-			  0644);
-		if (fd < 0 || dprintf(fd, "%s\n", r->st.id) < 0)
-			log_error("run: cannot write cidfile '%s': %s",
-				  r->cidfile, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-	}
+	/* ps shows "?" without it */
+	(void)state_put(&r->st, r->listen_state ? "sandbox" : "pid", pid);
 	log_debug("run: %s started as pid %d", r->st.name, (int)r->sb.pid);
 	if (r->sdnotify == SDNOTIFY_CONMON && r->outer_notify) {
 		n = snprintf(msg, sizeof(msg), "READY=1\nMAINPID=%d",
@@ -288,14 +388,18 @@ static void after_start(struct run *r)
  * ps shows no sandbox before the first client, as without preparation;
  * one rename, as the server starts on the other CPU. When the name was
  * taken meanwhile, the usual claim says why (or, with --replace, stops
- * the other sandbox). */
+ * the other sandbox). A listening wick that holds the state itself
+ * leaves nothing to publish. */
 static int claim_late(struct run *r)
 {
 	char when[32];
-	int e = state_publish(&r->st);
+	int e;
 
-	if (e < 0 && (e = claim_name(r)) == 0)
-		put_state(r);
+	if (r->listen_state)
+		return 0;
+	e = state_publish(&r->st);
+	if (e < 0)
+		e = run_claim(r);
 	if (e < 0)
 		return e;
 	snprintf(when, sizeof(when), "%lld", (long long)time(NULL));
@@ -319,12 +423,61 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Whether PID has a handler for SIG or ignores it (SigCgt, SigIgn in
+ * its status); a process that is gone counts as handling it. */
+static bool handles(pid_t pid, int sig)
+{
+	unsigned long long mask, bit = 1ULL << (sig - 1);
+	char path[64], line[128];
+	bool found = false, r = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "SigIgn: %llx", &mask) == 1 ||
+		    sscanf(line, "SigCgt: %llx", &mask) == 1) {
+			r = r || (mask & bit);
+			found = true;
+		}
+	if (f)
+		fclose(f);
+	return r || !found;
+}
+
+/* SIGTERM or SIGINT for the sandbox. As its pid 1 the server is spared
+ * every signal it has no handler for, so one that would end any other
+ * process is a SIGKILL here; a second stop signal is one in any case. */
+static void stop_signal(struct run *r, int sig)
+{
+	static int count;
+
+	if (++count > 1) {
+		log_info("run: second SIG%s: killing %s", sigabbrev_np(sig),
+			 r->st.name);
+		(void)kill(r->sb.pid, SIGKILL); /* it may be gone */
+		return;
+	}
+	if (r->sb.init || handles(r->sb.pid, sig)) {
+		(void)kill(r->sb.pid, sig);
+		return;
+	}
+	log_info("run: %s is pid 1 of %s without a SIG%s handler, which the "
+		 "kernel then drops; sending SIGKILL (--init would pass it "
+		 "on)", r->sb.argv[0], r->st.name, sigabbrev_np(sig));
+	(void)kill(r->sb.pid, SIGKILL);
+}
+
 /* One signal: the sandbox's end (returns true) or one to pass on. */
 static bool on_signal(struct run *r, int sfd, int *wstatus)
 {
 	struct signalfd_siginfo si;
 
 	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
+			stop_signal(r, (int)si.ssi_signo);
+			continue;
+		}
 		if (si.ssi_signo != SIGCHLD) {
 			(void)kill(r->sb.pid, si.ssi_signo); /* may be gone */
 			continue;
@@ -379,16 +532,26 @@ static int supervise(struct run *r, int sfd)
 	return timed_out ? 1 : sandbox_exit_status(wstatus);
 }
 
-static int run_foreground(struct run *r)
+/* The signals wick run handles, blocked from before the name is
+ * claimed: a SIGTERM that arrived while it was being set up would end
+ * it by default and leave the state behind; blocked, it waits for the
+ * signalfd and stops the sandbox once that is started. */
+static void handled_signals(sigset_t *set)
 {
 	static const int sigs[] = {SIGCHLD, SIGHUP,  SIGINT,   SIGQUIT,
 				   SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH};
+
+	sigemptyset(set);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(set, sigs[i]);
+}
+
+static int run_foreground(struct run *r)
+{
 	sigset_t set;
 	int sfd, st;
 
-	sigemptyset(&set);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaddset(&set, sigs[i]);
+	handled_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	block_sigpipe(); /* the sandbox starts with an empty mask */
 	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -404,9 +567,8 @@ static int run_foreground(struct run *r)
 	else if (st == 0) {
 		after_start(r);
 		st = supervise(r, sfd);
-		if (r->cidfile)
-			(void)unlink(r->cidfile); /* the id is gone with it */
 	}
+	cidfile_remove(r);
 	close(sfd);
 	return st;
 }
@@ -424,16 +586,17 @@ static bool name_in_use(const struct run *r)
 	return true;
 }
 
-/* A prepared start (activate.h): the sandbox and its state directory,
- * under a hidden name, are made now; the server runs on the go and the
- * directory is published then. */
+/* A prepared start (activate.h): the sandbox and, unless the listening
+ * wick holds it, its state directory under a hidden name are made now;
+ * the server runs on the go and the directory is published then. */
 static int run_prepared(struct run *r)
 {
-	int st;
+	int st = 0;
 
-	if (check_host(r) < 0 || name_in_use(r))
+	if (check_host(r) < 0 || (!r->listen_state && name_in_use(r)))
 		return 1;
-	st = state_prepare(&r->st, r->name);
+	if (!r->listen_state)
+		st = state_prepare(&r->st, r->name);
 	if (st < 0) {
 		log_error("run: cannot keep state in '%s': %s", r->st.root,
 			  strerror(-st));
@@ -441,16 +604,19 @@ static int run_prepared(struct run *r)
 	}
 	r->outer_notify = getenv("NOTIFY_SOCKET");
 	build_env(r);
-	put_state(r);
+	if (!r->listen_state)
+		put_state(r);
 	st = run_foreground(r);
-	if (r->st.dir[0])
+	if (r->listen_state)
+		release(r);
+	else if (r->st.dir[0])
 		state_remove(&r->st);
 	return st;
 }
 
 /* The foreground returns once the sandbox runs (and is ready); a monitor
  * process stays to supervise it, holding the state's lock. */
-static int run_detached(struct run *r)
+static int run_detached(struct run *r, const sigset_t *old)
 {
 	int fds[2], null, ws;
 	char c;
@@ -482,6 +648,8 @@ static int run_detached(struct run *r)
 	close(null);
 	if (r->st.lock_fd >= 0)
 		close(r->st.lock_fd); /* the monitor's copy holds the lock */
+	/* The monitor has the state now; a Ctrl-C may end this waiter. */
+	sigprocmask(SIG_SETMASK, old, NULL);
 	if (read(fds[0], &c, 1) == 1) {
 		printf("%s\n", r->st.id);
 		return 0;
@@ -492,6 +660,7 @@ static int run_detached(struct run *r)
 
 int run_execute(struct run *r)
 {
+	sigset_t set, old;
 	int n, st;
 
 	n = inherited_fds();
@@ -499,10 +668,16 @@ int run_execute(struct run *r)
 		return 1;
 	r->sb.n_fds = n;
 	close_range(3 + n, ~0U, CLOSE_RANGE_CLOEXEC);
+	handled_signals(&set);
+	sigprocmask(SIG_BLOCK, &set, &old);
 	if (r->sb.go_fd >= 0)
 		return run_prepared(r);
-	if (check_host(r) < 0 || claim_name(r) < 0)
+	if (check_host(r) < 0 || (!r->listen_state && claim_name(r) < 0))
 		return 1;
+	if (cidfile_create(r) < 0) {
+		release(r);
+		return 1;
+	}
 
 	r->outer_notify = getenv("NOTIFY_SOCKET");
 	if (r->sdnotify == SDNOTIFY_CONTAINER && r->outer_notify) {
@@ -512,16 +687,18 @@ int run_execute(struct run *r)
 		if (r->relay_fd < 0) {
 			log_error("run: notify relay in '%s': %s",
 				  r->notify_dir, strerror(-r->relay_fd));
-			state_remove(&r->st);
+			cidfile_remove(r);
+			release(r);
 			return 1;
 		}
 		r->sb.notify_dir = r->notify_dir;
 	}
 	build_env(r);
-	put_state(r);
+	if (!r->listen_state)
+		put_state(r);
 	if (r->detach)
-		return run_detached(r);
+		return run_detached(r, &old);
 	st = run_foreground(r);
-	state_remove(&r->st);
+	release(r);
 	return st;
 }

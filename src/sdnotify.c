@@ -84,7 +84,7 @@ static size_t rewrite(const char *msg, size_t len, char *out, size_t size,
 
 		if (n == 7 && !memcmp(msg + i, "READY=1", 7))
 			*ready = true;
-		if (strncmp(msg + i, "MAINPID=", 8) && n > 0 &&
+		if (!(n >= 8 && !memcmp(msg + i, "MAINPID=", 8)) && n > 0 &&
 		    o + n + 1 < size) {
 			memcpy(out + o, msg + i, n);
 			o += n;

@@ -205,6 +205,8 @@ pid_t spawn_service(const struct spawn *s, struct spawn_env *env)
 	 * memory. The child only makes system calls. */
 	pid = vfork();
 	if (pid == 0) {
+		/* A group of its own, so stop signals reach what it starts. */
+		(void)setpgid(0, 0); /* cannot fail for a new child */
 		r = place_fds(s, moved);
 		if (r == 0) {
 			if (!s->inetd)
@@ -227,7 +229,12 @@ pid_t spawn_service(const struct spawn *s, struct spawn_env *env)
 
 char *spawn_resolve(const char *command)
 {
-	const char *path = getenv("PATH"), *p, *end;
+	return spawn_resolve_in(command, getenv("PATH"));
+}
+
+char *spawn_resolve_in(const char *command, const char *path)
+{
+	const char *p, *end;
 	int saved = ENOENT;
 	struct stat st;
 	char *full;
@@ -241,7 +248,12 @@ char *spawn_resolve(const char *command)
 		path = "/usr/local/bin:/usr/bin:/bin";
 	for (p = path; *p; p = *end ? end + 1 : end) {
 		end = strchrnul(p, ':');
-		if (asprintf(&full, "%.*s/%s", (int)(end - p), p, command) < 0)
+		if (end == p)
+			full = strdup(command); /* "" is ".", as for execvp */
+		else if (asprintf(&full, "%.*s/%s", (int)(end - p), p,
+				  command) < 0)
+			full = NULL;
+		if (!full)
 			return NULL;
 		if (stat(full, &st) == 0 && S_ISREG(st.st_mode)) {
 			if (access(full, X_OK) == 0)

@@ -46,8 +46,11 @@ struct spawn {
  * returned here, not discovered later). */
 pid_t spawn_service(const struct spawn *s, struct spawn_env *env);
 
-/* Finds COMMAND in PATH the way execvp would. Returns a malloc'd path or
- * NULL with errno set. */
+/* Finds COMMAND in PATH the way execvp would (an empty entry is the
+ * current directory). Returns a malloc'd path or NULL with errno set. */
 char *spawn_resolve(const char *command);
+
+/* The same with a given PATH value (NULL: the default one). */
+char *spawn_resolve_in(const char *command, const char *path);
 
 #endif

@@ -56,6 +56,9 @@ bool state_name_valid(const char *name)
 
 	if (n == 0 || n > STATE_NAME_MAX || name[0] == '.' || name[0] == '-')
 		return false;
+	/* Started units keep their state in the "units" directory here. */
+	if (!strcmp(name, "units"))
+		return false;
 	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
 			    "TUVWXYZ0123456789_.-") == n;
 }
@@ -101,6 +104,14 @@ int state_put(const struct state *st, const char *key, const char *value)
 		r = -EIO;
 	close(fd);
 	return r;
+}
+
+void state_drop(const struct state *st, const char *key)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", st->dir, key);
+	(void)unlink(path); /* absent already is as good */
 }
 
 int state_get(const struct state *st, const char *key, char *buf,
@@ -194,6 +205,8 @@ static void sweep(const struct state *st)
 			 (stat(old.dir, &sb) < 0 ||
 			  sb.st_mtime > time(NULL) - 60))
 			continue; /* maybe another wick's claim in the making */
+		else if (!state_name_valid(name))
+			continue; /* not a sandbox: units/, or a stranger */
 		else if (!state_alive(&old))
 			(void)state_remove_stale(&old); /* -EBUSY: it lives */
 	}
@@ -309,7 +322,7 @@ int state_find(struct state *st, const char *name_or_id)
 	while ((d = readdir(dir))) {
 		struct state c = *st;
 
-		if (d->d_name[0] == '.' || fill(&c, d->d_name) < 0)
+		if (!state_name_valid(d->d_name) || fill(&c, d->d_name) < 0)
 			continue;
 		if (!strncmp(c.id, name_or_id, strlen(name_or_id))) {
 			*st = c;

@@ -40,6 +40,9 @@ int state_publish(struct state *st);
 /* Writes KEY (a file in the directory) holding VALUE. */
 int state_put(const struct state *st, const char *key, const char *value);
 
+/* Removes KEY. */
+void state_drop(const struct state *st, const char *key);
+
 /* Removes the directory and releases the lock. */
 void state_remove(struct state *st);
 

@@ -8,6 +8,7 @@
 #include <linux/close_range.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@
 
 #include "log.h"
 #include "unit_config.h"
+#include "spawn.h"
 #include "unit_service.h"
 
 extern char **environ;
@@ -125,25 +127,13 @@ static const char *env_get(struct shim *s, const char *name)
 /* execve PATH, looked up in the service's PATH when it has no '/'. */
 static int exec_in_path(struct shim *s, const char *path, char **argv)
 {
-	const char *dirs = env_get(s, "PATH"), *p, *end;
-	char full[4096];
-	int saved = ENOENT;
+	char *full = spawn_resolve_in(path, env_get(s, "PATH"));
 
-	if (strchr(path, '/')) {
-		execve(path, argv, s->env);
+	if (!full)
 		return -errno;
-	}
-	if (!dirs)
-		dirs = "/usr/local/bin:/usr/bin:/bin";
-	for (p = dirs; *p; p = *end ? end + 1 : end) {
-		end = strchrnul(p, ':');
-		snprintf(full, sizeof(full), "%.*s/%s", (int)(end - p), p,
-			 path);
-		execve(full, argv, s->env);
-		if (errno != ENOENT)
-			saved = errno;
-	}
-	return -saved;
+	execve(full, argv, s->env);
+	free(full);
+	return -errno;
 }
 
 /* In the child: becomes the command. Returns only on failure. */
@@ -162,8 +152,9 @@ static int child_exec(struct shim *s, const struct exec_command *c,
 		shim_setenv(s, "LISTEN_PID", pid);
 		(void)setpgid(0, 0); /* KillMode= signals the group */
 	} else {
-		/* The sockets and LISTEN_* are for the main process only. */
-		close_range(3, ~0U, 0);
+		/* The sockets and LISTEN_* are for the main process only.
+		 * Marked, not closed: the error pipe must live until exec. */
+		close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
 		shim_unsetenv(s, "LISTEN_FDS");
 		shim_unsetenv(s, "LISTEN_PID");
 		shim_unsetenv(s, "LISTEN_FDNAMES");
@@ -283,6 +274,7 @@ static int run_list(struct shim *s, const struct cmd_list *l, const char *key,
 static int notify_open(struct shim *s)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	socklen_t len;
 	int fd, one = 1;
 
 	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/notify",
@@ -297,11 +289,15 @@ static int notify_open(struct shim *s)
 	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0)
 		goto fail;
 	shim_setenv(s, "NOTIFY_SOCKET", sa.sun_path);
+	/* An abstract name's length has no trailing NUL, or clients that
+	 * give the name's own length reach another address. */
+	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+			  strlen(sa.sun_path) + (sa.sun_path[0] != '@'));
 	if (sa.sun_path[0] == '@')
 		sa.sun_path[0] = '\0';
 	else
 		(void)unlink(sa.sun_path); /* a leftover of an earlier run */
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+	if (bind(fd, (struct sockaddr *)&sa, len) < 0)
 		goto fail;
 	s->notify_fd = fd;
 	return 0;

@@ -85,31 +85,11 @@ static int load_pair(const struct unit_cmd_opts *o, const char *name,
 	return r < 0 ? 1 : 0;
 }
 
-static const char *open_problem(int r)
-{
-	switch (r) {
-	case -EADDRINUSE:
-		return "address already in use (another process listens "
-		       "there)";
-	case -EACCES:
-	case -EPERM:
-		return "permission denied (a port below 1024 needs root, a "
-		       "path a writable directory)";
-	case -EEXIST:
-		return "a file that is not a socket is in the way";
-	case -EADDRNOTAVAIL:
-		return "address not available on this host (FreeBind=yes "
-		       "binds anyway)";
-	case -EAFNOSUPPORT:
-		return "address family not supported here";
-	}
-	return strerror(-r);
-}
-
 static int open_listeners(struct started *s)
 {
 	char where[ADDRESS_TEXT_MAX];
 
+	activation_block_signals();
 	for (size_t i = 0; i < s->sc.n_listeners; i++) {
 		struct listener *l = &s->sc.listeners[i];
 		int r = listener_open(l, &s->sc.opts);
@@ -119,7 +99,7 @@ static int open_listeners(struct started *s)
 		address_format(&l->addr, where, sizeof(where));
 		log_error("%s: listen %s (%s): %s; nothing started",
 			  s->sock.name, where, listener_type_name(l->type),
-			  open_problem(r));
+			  listener_error(l, r));
 		while (i-- > 0)
 			listener_close(&s->sc.listeners[i]);
 		return 1;

@@ -105,6 +105,13 @@ is_listening() {
 	esac
 }
 
+# end_pid PID: TERM, then KILL after 5 s; returns once PID is gone.
+end_pid() {
+	kill -TERM "$1" 2>/dev/null
+	wait_until 5 eval "! running $1" || kill -KILL "$1" 2>/dev/null
+	wait_until 5 eval "! running $1"
+}
+
 # running PID: the process exists and is not a zombie.
 running() {
 	[ -d "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null

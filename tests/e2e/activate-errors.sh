@@ -39,7 +39,14 @@ bad 2 "wick: invalid listen address 'localhost:80': not an address ($U)" \
 	activate -l localhost:80 true
 bad 2 "wick: invalid listen address '127.0.0.1:65536': number out of range (ports are 1-65535)" \
 	activate -l 127.0.0.1:65536 true
-bad 2 "wick: invalid listen address '0': not an address ($U)" activate -l 0 true
+bad 2 "wick: invalid listen address '0': number out of range (ports are 1-65535)" \
+	activate -l 0 true
+bad 2 "wick: listen address '127.0.0.1:$port' (stream) is given twice" \
+	activate -l "127.0.0.1:$port" -l "127.0.0.1:$port" true
+bad 2 "wick: invalid --setenv '=x': expected VAR or VAR=VALUE" \
+	activate -E =x -l "$port" true
+bad 2 "wick: invalid --setenv '': expected VAR or VAR=VALUE" \
+	activate -E '' -l "$port" true
 bad 2 "wick: invalid listen address '$long': socket path too long (at most 107 bytes)" \
 	activate -l "$long" true
 bad 2 "wick: invalid listen address '[fe80::1%nosuch0]:80': no such network interface" \
@@ -69,6 +76,10 @@ bad 2 "wick: invalid --bind-ipv6-only 'maybe': use default, both or ipv6-only" \
 	activate --bind-ipv6-only maybe -l "$port" true
 bad 2 "wick: invalid --trigger-limit-interval 'soon': expected seconds, such as 2 or 500ms" \
 	activate --trigger-limit-interval soon -l "$port" true
+bad 2 "wick: invalid --trigger-limit-interval 'nan': expected seconds, such as 2 or 500ms" \
+	activate --trigger-limit-interval nan -l "$port" true
+bad 2 "wick: invalid --trigger-limit-interval '1e-9': expected seconds, such as 2 or 500ms" \
+	activate --trigger-limit-interval 1e-9 -l "$port" true
 bad 2 "wick: unknown command 'frobnicate' (run 'wick --help' for the list)" frobnicate
 bad 1 "wick: cannot run 'no-such-command-wick': command not found (check the name and PATH)" \
 	activate -l "127.0.0.1:$port" no-such-command-wick
@@ -93,6 +104,18 @@ bad 1 "wick: listen $T/file (stream): the path exists and is not a socket (move 
 	activate -l "$T/file" true
 expect_eq "the file is untouched" "$(cat "$T/file")" keep
 
+# A parent that is a file, and a full fd table, are named as such.
+bad 1 "wick: listen $T/file/x.sock (stream): a parent of the path is not a directory" \
+	activate -l "$T/file/x.sock" true
+out=$(ulimit -n 5; "$WICK" activate -l "$T/a.sock" -l "$T/b.sock" -l "$T/c.sock" true 2>&1)
+expect_eq "a full fd table says what to raise" "$out" \
+	"wick: listen $T/c.sock (stream): too many open files (raise ulimit -n)"
+check "… and leaves no socket file" test ! -e "$T/a.sock" -a ! -e "$T/b.sock"
+out=$(ulimit -n 6; "$WICK" activate -l "$T/a.sock" -l "$T/b.sock" -l "$T/c.sock" true 2>&1)
+expect_eq "no fd left for supervision: said, with the remedy" "$out" \
+	"wick: cannot set up supervision: Too many open files (raise ulimit -n)"
+check "… and leaves no socket file" test ! -e "$T/a.sock" -a ! -e "$T/c.sock"
+
 # Permission denied: a directory wick may not write to.
 if ! is_root; then
 	bad 1 "wick: listen 127.0.0.1:80 (stream): permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)" \
@@ -104,3 +127,11 @@ else
 	skip "permission denied on port 80" "root may bind it; runs as the unprivileged user"
 	skip "permission denied on a read-only directory" "root may write it; runs as the unprivileged user"
 fi
+
+# An address where the command should be: a listen switch took no value.
+bad 2 "wick: '127.0.0.1:$port' is an address, not a command: --datagram and --seqpacket take no value (use --listen-datagram ADDR)" \
+	activate -l "127.0.0.1:$port" --datagram "127.0.0.1:$port"
+bad 2 "wick: generate: '127.0.0.1:$port' is an address, not a command: --datagram and --seqpacket take no value (use --listen-datagram ADDR)" \
+	generate systemd -- wick run -l "127.0.0.1:$port" --datagram "127.0.0.1:$port" -- wick-echo
+bad 2 "wick: run: name 'units' is taken by the state of started units; choose another" \
+	run --name units true

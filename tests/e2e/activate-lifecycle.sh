@@ -90,3 +90,70 @@ out1=$(echo one | socat -t 5 - "UNIX-CONNECT:$T/kept.sock")
 wait_log "$T/log4" "listening again"
 out2=$(echo two | socat -t 5 - "UNIX-CONNECT:$T/kept.sock")
 expect_eq "the path works across service exits" "$out1 $out2" "one two"
+
+# What the service started stops with it: its process group is signalled,
+# so no child keeps the port after wick has gone.
+kill -TERM "$BG_PID" 2>/dev/null; wait "$BG_PID" 2>/dev/null
+bg "$T/log5" "$WICK" activate -l "127.0.0.1:$port" --now -- \
+	sh -c "sleep 30 & echo \$! > $T/child; wait"
+wick=$BG_PID
+wait_until 5 test -s "$T/child"
+child=$(cat "$T/child")
+kill -TERM "$wick"; wait "$wick"
+check "SIGTERM: the service's own child is gone too" wait_until 5 sh -c "! kill -0 $child 2>/dev/null"
+check "SIGTERM: the port is free" sh -c "! ss -Hltn 'sport = :$port' | grep -q ."
+
+# A leftover of a service that exited is stopped before the next start.
+rm -f "$T/child"
+bg "$T/log6" "$WICK" activate -d -l "127.0.0.1:$port" -- \
+	sh -c "sleep 30 & echo \$! > $T/child; head -c 1 <&3 >/dev/null"
+wick=$BG_PID
+wait_log "$T/log6" "as fd 3"
+echo x | socat -u - "UDP:127.0.0.1:$port"
+wait_until 5 test -s "$T/child"
+check "a leftover is stopped when the service exits" \
+	wait_log "$T/log6" "stopping what pid [0-9]* left running in its process group"
+check "… and is gone" wait_until 5 sh -c "! kill -0 $(cat "$T/child") 2>/dev/null"
+kill -TERM "$wick"; wait "$wick"
+
+# SIGTERM during start-up, while 200 socket files are being made: wick
+# still removes every one of them.
+mkdir "$T/many"
+args=()
+for i in $(seq 200); do args+=(-l "$T/many/s$i.sock"); done
+for delay in 0.001 0.005 0.02; do
+	"$WICK" activate "${args[@]}" true 2>/dev/null &
+	w=$!
+	sleep "$delay"
+	kill -TERM "$w"
+	wait "$w"
+	left=$(ls "$T/many" | wc -l)
+	expect_eq "SIGTERM ${delay}s into start-up leaves no socket file" "$left" 0
+	rm -f "$T/many"/*
+done
+
+# Accept mode with no fd left: the clients stay queued, the pause is
+# said once (not every 100 ms), and they are served once fds are back.
+bg "$T/log7" "$WICK" activate -a -l "127.0.0.1:$port" -- "$WICK_ECHO"
+wick=$BG_PID
+wait_log "$T/log7" "as fd 3"
+# The limit bounds fd numbers: set it to wick's lowest free one.
+nfd=0
+while [ -e "/proc/$wick/fd/$nfd" ]; do nfd=$((nfd + 1)); done
+prlimit --pid "$wick" --nofile="$nfd:"
+hold=()
+for i in 1 2 3; do
+	(echo "q$i" | socat -t 10 - "TCP:127.0.0.1:$port" >"$T/q$i" 2>/dev/null) &
+	hold+=($!)
+done
+sleep 1.5
+expect_eq "out of fds: the pause is logged once" \
+	"$(grep -c 'pausing until it works' "$T/log7")" 1
+
+check "… naming the remedy" grep -q "raise ulimit -n" "$T/log7"
+check "… and wick is still there" running "$wick"
+prlimit --pid "$wick" --nofile=1024:
+wait "${hold[@]}"
+expect_eq "the queued clients are served once fds are back" \
+	"$(cat "$T/q1" "$T/q2" "$T/q3" | sort | tr '\n' ' ')" "q1 q2 q3 "
+check "… and that is said" grep -q 'accepting again' "$T/log7"

@@ -8,13 +8,6 @@
 . "$(dirname "$0")/../lib/lighttpd.sh"
 need curl
 
-# end_pid PID: TERM, then KILL after 5 s; returns once PID is gone.
-end_pid() {
-	kill -TERM "$1" 2>/dev/null
-	wait_until 5 eval "! running $1" || kill -KILL "$1" 2>/dev/null
-	wait_until 5 eval "! running $1"
-}
-
 get() { curl -s --max-time 10 "http://127.0.0.1:$1$2"; }
 
 # started DIR: how many times lighttpd started with DIR's config.

@@ -7,13 +7,6 @@
 . "$(dirname "$0")/../lib/podman.sh"
 need socat
 
-# end_pid PID: TERM, then KILL after 5 s; returns once PID is gone.
-end_pid() {
-	kill -TERM "$1" 2>/dev/null
-	wait_until 5 eval "! running $1" || kill -KILL "$1" 2>/dev/null
-	wait_until 5 eval "! running $1"
-}
-
 # roundtrip PORT TEXT: what the echo server sends back for TEXT.
 roundtrip() {
 	printf '%s\n' "$2" | timeout 30 socat -t 10 - "TCP:127.0.0.1:$1"

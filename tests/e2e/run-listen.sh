@@ -22,8 +22,8 @@ bg "$T/l.log" "$WICK" run --name lw -l 127.0.0.1:"$port" "${six[@]}" \
 	--fdname "tcp:${six:+tcp6:}udp:unix" --init "${PROBE[@]}"
 act=$BG_PID
 wait_until 5 is_listening udp "$port"
-check "the sandbox does not run before the first client" \
-	test -z "$("$WICK" ps | grep '^lw ')"
+expect_match "the sandbox does not run before the first client" \
+	"$("$WICK" ps | grep '^lw ' | tr -s ' ')" "lw * listening *"
 out=$(echo one | socat -t3 - TCP:127.0.0.1:"$port",bind=127.0.0.2)
 expect_match "TCP 127.0.0.1 answers, client address real" "$out" "peer=127.0.0.2:* one"
 if [ $v6 -eq 1 ]; then
@@ -47,8 +47,9 @@ out=$("$WICK" ps | grep '^lw ' | tr -s ' ' | cut -d' ' -f6)
 expect_eq "ps lists the listen addresses" "$out" \
 	"127.0.0.1:$port,${six:+[::1]:$port,}127.0.0.1:$port,$sock"
 
-"$WICK" stop -t 2 lw >/dev/null
-check "after stop, wick listens again" wait_log "$T/l.log" "listening again" 5
+# The server ends by itself (its pid 1 gets SIGTERM): wick re-arms.
+kill -TERM "$(cat "$(state_root)/lw/sandbox")"
+check "after the server ends, wick listens again" wait_log "$T/l.log" "listening again" 5
 out=$(echo two | socat -t3 - TCP:127.0.0.1:"$port")
 expect_match "the next client starts a new sandbox" "$out" "peer=127.0.0.1:* two"
 kill -TERM "$act"
@@ -85,9 +86,29 @@ expect_eq "run --accept --inetd: the connection is stdout, -E reaches the server
 out=$(timeout 5 socat -u TCP:127.0.0.1:"$port" -)
 expect_eq "… and the next connection gets a sandbox of its own" "$out" "i 127.0.0.1 7"
 
-out=$("$WICK" run -l 127.0.0.1:"$port" -d true 2>&1)
-expect_eq "-l with --detach: one line" "$out" \
-	"wick: run: --detach cannot be used with listen options (run wick itself in the background)"
+# Named and detached: the listening wick holds the state.
+port=$(free_port)
+id=$("$WICK" run --name ld --detach -l 127.0.0.1:"$port" -l "$T/ld.sock" \
+	"${PROBE[@]}")
+expect_match "run -l --detach prints the id once listening" "$id" \
+	"$(printf '[0-9a-f]%.0s' $(seq 32))"
+check "… and it listens" is_listening tcp "$port"
+expect_match "ps shows it listening before the first client" \
+	"$("$WICK" ps | grep '^ld ' | tr -s ' ')" "ld ${id:0:12} /run/pb/probe listening *"
+out=$("$WICK" exec ld true 2>&1)
+expect_eq "exec before the first client: one line" "$out" \
+	"wick: exec: 'ld' is listening; its sandbox starts with the first client"
+out=$(echo four | socat -t3 - TCP:127.0.0.1:"$port")
+expect_match "the first client starts it" "$out" "peer=127.0.0.1:* four"
+expect_match "ps shows it running" \
+	"$("$WICK" ps | grep '^ld ' | tr -s ' ')" "ld ${id:0:12} /run/pb/probe running *"
+out=$("$WICK" exec ld cat /proc/1/cmdline | tr '\0' ' ')
+expect_eq "exec enters the running sandbox" "$out" "/run/pb/probe "
+out=$("$WICK" stop -t 2 ld)
+expect_eq "stop ends sandbox and listener" "$out" "ld"
+check "… the port is closed" wait_until 5 eval "! is_listening tcp $port"
+check "… the socket file is gone" test ! -e "$T/ld.sock"
+check "… and the state" test ! -e "$(state_root)/ld"
 out=$("$WICK" run -l 127.0.0.1:"$port" --accept --name x true 2>&1)
 expect_eq "--accept with --name: one line" "$out" \
 	"wick: run: --name cannot be used with --accept (one sandbox per connection)"

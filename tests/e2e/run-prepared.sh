@@ -40,18 +40,25 @@ sleeping() {
 	[ "$call" = 0 ] || [ "$call" = running ] || [ "$call" = -1 ]
 }
 
-ps_has() { "$WICK" ps | grep -q "^$1 "; }
+# our_state: the state directory of the sandbox listening on $port (other
+# wicks on the machine may share the state root).
+our_state() {
+	local f
+	f=$(grep -lx "127.0.0.1:$port" "$(state_root)"/*/listeners \
+		2>/dev/null | head -n1)
+	[ -n "$f" ] && dirname "$f"
+}
+state_pid() { cat "$(our_state)/pid" 2>/dev/null; }
 
 SB=
 port=$(free_port)
-bg "$T/l.log" "$WICK" run --name pw -l 127.0.0.1:"$port" "${PROBE[@]}"
+bg "$T/l.log" "$WICK" run -l 127.0.0.1:"$port" "${PROBE[@]}"
 act=$BG_PID
 check "a sandbox is prepared before the first client" \
 	wait_until 5 prepared "$act"
 first=$SB
 check "the prepared sandbox sleeps" sleeping "${first:-0}"
-check "ps shows no sandbox before the first client" \
-	test -z "$("$WICK" ps | grep '^pw ')"
+check "ps shows no sandbox before the first client" test -z "$(our_state)"
 
 out=$(echo one | socat -t3 - TCP:127.0.0.1:"$port")
 expect_match "the first client is answered" "$out" "peer=127.0.0.1:* one"
@@ -60,11 +67,12 @@ expect_match "LISTEN_PID is the server's own pid" "$(cat "$T/l.log")" \
 	"*pid=1 listen_pid=1 listen_fds=1 *"
 expect_match "only stdio and the socket are open in the server" \
 	"$(grep '^fds=' "$T/l.log")" "fds=0,1,2,3,"
-check "ps shows the sandbox once it runs" wait_until 5 ps_has pw
-expect_eq "the prepared process is the server" \
-	"$(cat "$(state_root)/pw/pid" 2>/dev/null)" "$first"
+check "ps shows the sandbox once it runs" wait_until 5 our_state
+name=$(basename "$(our_state)")
+check "… under its name" sh -c "'$WICK' ps | grep -q '^$name '"
+expect_eq "the prepared process is the server" "$(state_pid)" "$first"
 
-"$WICK" stop -t 2 pw >/dev/null
+"$WICK" stop -t 2 "$name" >/dev/null
 check "after the server ends, wick listens again" \
 	wait_log "$T/l.log" "listening again" 5
 SB=
@@ -72,15 +80,14 @@ wait_until 5 prepared "$act"
 check "… and prepares a new sandbox" \
 	test -n "$SB" -a "$SB" != "$first"
 second=$SB
-check "… which ps does not show" \
-	test -z "$("$WICK" ps | grep '^pw ')"
+check "… which ps does not show" test -z "$(our_state)"
 out=$(echo two | socat -t3 - TCP:127.0.0.1:"$port")
 expect_match "the next client is answered by it" "$out" \
 	"peer=127.0.0.1:* two"
-check "… as the prepared process" wait_until 5 test \
-	"$(cat "$(state_root)/pw/pid" 2>/dev/null)" = "$second"
+check "… as the prepared process" wait_until 5 eval \
+	'[ "$(state_pid)" = "$second" ]'
 
-"$WICK" stop -t 2 pw >/dev/null
+"$WICK" stop -t 2 "$(basename "$(our_state)")" >/dev/null
 SB=
 wait_until 5 prepared "$act"
 third=$SB
@@ -92,7 +99,25 @@ wait "$act"
 expect_eq "… with status 0" "$?" 0
 check "… and the prepared sandbox is gone with it" \
 	test -n "$third" -a ! -d "/proc/$third" -a ! -d "/proc/$hook"
-check "… leaving no state behind" test ! -e "$(state_root)/pw"
+check "… leaving no state behind" test -z "$(our_state)"
+
+# With a name, the listening wick holds the state (ps lists it while it
+# waits); the prepared process becomes its sandbox.
+SB=
+port=$(free_port)
+bg "$T/n.log" "$WICK" run --name "pw$$" -l 127.0.0.1:"$port" "${PROBE[@]}"
+act=$BG_PID
+wait_until 5 prepared "$act"
+named=$SB
+out=$(echo three | socat -t3 - TCP:127.0.0.1:"$port")
+expect_match "named: the first client is answered" "$out" \
+	"peer=127.0.0.1:* three"
+check "… by the prepared process, the state's sandbox" wait_until 5 eval \
+	'[ -n "$named" ] && [ "$(cat "$(state_root)/pw$$/sandbox" \
+		2>/dev/null)" = "$named" ]'
+kill -TERM "$act"
+wait "$act"
+expect_eq "… and wick stops with status 0" "$?" 0
 
 # A preparation that fails is reported once and not retried in a loop.
 port=$(free_port)

@@ -34,6 +34,15 @@ expect_eq "name resolution fails" "$out" "rc=2"
 out=$(inside sh -c 'for p in /proc/[0-9]*; do printf "%s " "${p#/proc/}:$(cat $p/comm)"; done')
 expect_eq "no host process is visible (not even the socat listener)" \
 	"$out" "1:sh "
+# Every namespace is the sandbox's own (cgroup included: it is made, but
+# wick sets no cgroup limits; see wick-run(1)).
+for ns in user mnt pid net uts ipc cgroup; do
+	mine=$(readlink /proc/self/ns/$ns)
+	out=$(inside readlink /proc/self/ns/$ns)
+	check "own $ns namespace" test -n "$out" -a "$out" != "$mine"
+done
+out=$(inside --network=host readlink /proc/self/ns/net)
+expect_eq "--network=host shares the host's" "$out" "$(readlink /proc/self/ns/net)"
 out=$(inside sh -c 'echo $$')
 expect_eq "the command is pid 1" "$out" "1"
 

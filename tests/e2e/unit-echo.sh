@@ -95,6 +95,9 @@ expect_match "list-sockets: tcp4 row" "$ls_out" \
 expect_match "list-sockets: udp6 row" "$ls_out" \
 	"*[::1]:$port *datagram *echo@demo.socket *echo@demo.service*"
 expect_match "list-sockets: count" "$ls_out" "*5 sockets listed."
+ps_out=$("$WICK" ps)
+expect_eq "wick ps lists no units state as a sandbox" \
+	"$(grep -c "^units " <<<"$ps_out")" 0
 
 again=$("$WICK" start --unit-path "$UNITS" echo@demo.socket 2>&1)
 expect_eq "second start fails" "$?" 1

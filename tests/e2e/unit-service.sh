@@ -78,6 +78,17 @@ check "pre: ExecStopPost saw exit-code" \
 check "pre: main command did not run" eval "[ ! -e '$T/pre-main' ]"
 check "pre: stop" "$WICK" stop pre.socket
 
+# A command that cannot be started is named with its cause.
+port=$(free_port)
+printf '[Socket]\nListenStream=127.0.0.1:%s\n' "$port" >"$UNITS/pre2.socket"
+printf '[Service]\nExecStartPre=/nonexistent/pre\nExecStart=/bin/true\n' \
+	>"$UNITS/pre2.service"
+check "pre2: start" start_unit pre2.socket
+poke "$port" >/dev/null &
+check "pre2: a missing ExecStartPre is named with its cause" \
+	wait_log "$(logf pre2.socket)" "/nonexistent/pre.*No such file or directory"
+check "pre2: stop" "$WICK" stop pre2.socket
+
 # Accept=yes: the connection is fd 3 of one instance per client.
 port=$(free_port)
 mkdir -p "$T/wd"

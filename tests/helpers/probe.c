@@ -3,7 +3,6 @@
  * sends READY=1 to NOTIFY_SOCKET, then answers every passed socket with
  * the peer's address ("peer=ADDR:PORT DATA") until SIGTERM.
  * "probe tiocsti" tries to push a byte into the terminal on stdin. */
-#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>

@@ -1,10 +1,11 @@
 # Shared set-up of the run-*.sh tests (sourced after tests/lib.sh): the
-# probe server compiled into $PB, bound into sandboxes at /run/pb.
-need cc socat
+# probe server (tests/helpers/probe.c, built by make) copied into $PB and
+# bound into sandboxes at /run/pb.
+need socat
 PB=$T/pb
 mkdir -p "$PB"
-if ! cc -O2 -o "$PB/probe" "$WICK_TOP/tests/helpers/probe.c" 2>"$T/cc.log"; then
-	skip "$(basename "$0" .sh)" "cannot compile tests/helpers/probe.c"
+if ! cp "$WICK_BUILD/helpers/wick-probe" "$PB/probe" 2>"$T/cp.log"; then
+	skip "$(basename "$0" .sh)" "no $WICK_BUILD/helpers/wick-probe (run make)"
 	exit 0
 fi
 chmod -R a+rX "$PB"
