@@ -38,6 +38,9 @@ struct engine {
 	bool stopping;
 	pid_t main_pid;    /* Accept=no */
 	pid_t main_group;  /* its process group, while a member lives */
+	pid_t prepared_pid; /* a start waiting for its go (prepare hook) */
+	int go_fd;          /* write end of its go pipe */
+	bool prepare_failed; /* the last one ended early: skip one turn */
 	pid_t *instances;  /* Accept=yes */
 	union sockaddr_any *peers; /* of each instance, same order */
 	size_t n_instances;
@@ -146,6 +149,69 @@ static void log_start(const struct engine *e, pid_t pid, const char *why)
 	log_info("started %s as pid %d (%s)", e->a->argv[0], (int)pid, why);
 }
 
+/* Runs the prepare hook ahead of the next trigger, so that a client
+ * waits only for the go and the service's own start. */
+static void prepare(struct engine *e)
+{
+	struct activation *a = e->a;
+	struct spawn s = {
+		.path = e->path, .argv = a->argv, .fds = e->fds,
+		.n_fds = a->n_listeners, .inetd = a->inetd,
+		.names = e->names, .sigmask = &e->oldmask,
+		.prepare = a->prepare, .hook_data = a->exec_data,
+	};
+	int go[2];
+	pid_t pid;
+
+	if (!a->prepare || a->accept || e->prepared_pid > 0 ||
+	    e->main_pid > 0 || e->stopping || e->prepare_failed)
+		return;
+	if (pipe2(go, O_CLOEXEC) < 0) {
+		log_error("cannot prepare %s: %s (starting it on the trigger "
+			  "instead)", a->argv[0], strerror(errno));
+		return;
+	}
+	s.go_fd = go[0];
+	pid = spawn_service(&s, &e->env);
+	close(go[0]);
+	if (pid < 0) {
+		close(go[1]);
+		log_error("cannot prepare %s: %s (starting it on the trigger "
+			  "instead)", a->argv[0], strerror((int)-pid));
+		return;
+	}
+	e->prepared_pid = pid;
+	e->go_fd = go[1];
+	log_debug("prepared %s as pid %d", a->argv[0], (int)pid);
+}
+
+/* Lets the prepared start go: true when it took the go. */
+static bool release_prepared(struct engine *e)
+{
+	ssize_t n;
+
+	if (e->prepared_pid <= 0)
+		return false;
+	n = write(e->go_fd, "g", 1); /* EPIPE when it has ended */
+	close(e->go_fd);
+	e->go_fd = -1;
+	if (n != 1) {
+		log_debug("the prepared start is gone; starting anew");
+		return false;
+	}
+	e->main_pid = e->prepared_pid;
+	e->prepared_pid = 0;
+	return true;
+}
+
+/* Stop: EOF on the go pipe sends the prepared start away. */
+static void drop_prepared(struct engine *e)
+{
+	if (e->go_fd >= 0)
+		close(e->go_fd);
+	e->go_fd = -1;
+}
+
 static void start_main(struct engine *e, int trigger)
 {
 	struct activation *a = e->a;
@@ -160,7 +226,12 @@ static void start_main(struct engine *e, int trigger)
 
 	if (trigger >= 0 && !trigger_allowed(e, (size_t)trigger))
 		return;
-	pid = spawn_service(&s, &e->env);
+	if (release_prepared(e)) {
+		pid = e->main_pid;
+	} else {
+		pid = spawn_service(&s, &e->env);
+		e->prepare_failed = false;
+	}
 	if (pid < 0) {
 		log_error("cannot start %s: %s (check the command; retrying "
 			  "on the next client)",
@@ -352,13 +423,16 @@ static void forward(struct engine *e, int sig)
 		signal_service(e, e->main_pid, sig);
 	else if (group_alive(e))
 		(void)kill(-e->main_group, sig);
+	if (e->prepared_pid > 0 && sig == SIGKILL)
+		(void)kill(e->prepared_pid, sig);
 	for (size_t i = 0; i < e->n_instances; i++)
 		signal_service(e, e->instances[i], sig);
 }
 
 static bool idle(struct engine *e)
 {
-	return e->main_pid <= 0 && e->n_instances == 0 && !group_alive(e);
+	return e->main_pid <= 0 && e->n_instances == 0 && !group_alive(e) &&
+	       e->prepared_pid <= 0;
 }
 
 static void stop(struct engine *e, const struct signalfd_siginfo *si)
@@ -373,13 +447,16 @@ static void stop(struct engine *e, const struct signalfd_siginfo *si)
 	e->stopping = true;
 	(void)arm(e, false);
 	e->backing_off = false;
+	drop_prepared(e);
 	if (idle(e))
 		return;
+	set_timer(e, e->a->stop_timeout_us / 1000);
+	if (e->main_pid <= 0 && e->n_instances == 0 && !group_alive(e))
+		return; /* only a prepared start, which the EOF ends */
 	log_info("%s: stopping the service", strsignal(sig));
 	/* The service has its own process group: a terminal's signal
 	 * reached only ours, so it is forwarded too. */
 	forward(e, sig);
-	set_timer(e, e->a->stop_timeout_us / 1000);
 }
 
 static void describe_exit(char *buf, size_t size, int status)
@@ -414,6 +491,22 @@ static void main_exited(struct engine *e, int status)
 	if (pending_trigger(e) >= 0)
 		log_debug("the service left a trigger untaken");
 	(void)arm(e, true); /* ADD of open fds does not fail */
+	prepare(e);
+}
+
+static void prepared_exited(struct engine *e, int status)
+{
+	char how[64];
+
+	describe_exit(how, sizeof(how), status);
+	e->prepared_pid = 0;
+	drop_prepared(e);
+	if (e->stopping)
+		return;
+	/* Its own error is logged already; the trigger retries for real. */
+	e->prepare_failed = true;
+	log_error("the prepared start of %s %s (starting it on the next "
+		  "trigger instead)", e->a->argv[0], how);
 }
 
 static void reap(struct engine *e)
@@ -425,6 +518,10 @@ static void reap(struct engine *e)
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		if (pid == e->main_pid) {
 			main_exited(e, status);
+			continue;
+		}
+		if (pid == e->prepared_pid) {
+			prepared_exited(e, status);
 			continue;
 		}
 		for (size_t i = 0; i < e->n_instances; i++) {
@@ -478,6 +575,7 @@ static void on_timer(struct engine *e)
 	} else if (e->a->accept || e->main_pid <= 0) {
 		log_info("resuming: listening again");
 		(void)arm(e, true);
+		prepare(e);
 	}
 }
 
@@ -654,6 +752,7 @@ static void engine_free(struct engine *e)
 		sigprocmask(SIG_SETMASK, &e->oldmask, NULL);
 		signals_blocked = false;
 	}
+	drop_prepared(e);
 	if (e->timerfd >= 0)
 		close(e->timerfd);
 	if (e->epfd >= 0)
@@ -667,7 +766,8 @@ static void engine_free(struct engine *e)
 
 int activation_run(struct activation *a)
 {
-	struct engine e = {.a = a, .epfd = -1, .sigfd = -1, .timerfd = -1};
+	struct engine e = {.a = a, .epfd = -1, .sigfd = -1, .timerfd = -1,
+			   .go_fd = -1};
 	char where[ADDRESS_TEXT_MAX];
 	int r;
 
@@ -684,6 +784,8 @@ int activation_run(struct activation *a)
 			 listener_text(&a->listeners[i], where, sizeof(where)),
 			 listener_type_name(a->listeners[i].type), i + 3);
 	r = arm(&e, true);
+	if (r == 0)
+		prepare(&e);
 	if (r == 0 && a->now && !a->accept)
 		start_main(&e, -1);
 	if (r == 0)

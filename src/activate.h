@@ -29,6 +29,15 @@ struct activation {
 	 * returns only on failure (-errno). NULL: execvp(argv). */
 	int (*exec)(void *data, char **argv);
 	void *exec_data;
+	/* Optional, Accept=no only: a start made ahead of the trigger. The
+	 * engine runs it in the same kind of child as exec, at arm time,
+	 * with the read end of a "go" pipe as GO_FD (placed right after
+	 * the sockets, close-on-exec). It sets everything up, then must not
+	 * let the service run before one byte arrives on GO_FD; EOF there
+	 * means the engine let go of it (stop): it exits without running
+	 * the service. If it exits before the go, the next trigger starts
+	 * the service through exec and the one after that prepares again. */
+	int (*prepare)(void *data, char **argv, int go_fd);
 };
 
 void activation_default(struct activation *a);

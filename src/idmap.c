@@ -52,11 +52,11 @@ static int sub_range(const char *file, const char *user, unsigned id,
 	return found;
 }
 
-static int run_helper(const char *helper, pid_t pid, unsigned id,
-		      unsigned long start, unsigned long count)
+/* Starts HELPER for PID's namespace; returns its pid or -errno. */
+static pid_t start_helper(const char *helper, pid_t pid, unsigned id,
+			  unsigned long start, unsigned long count)
 {
 	char spid[16], sid[16], sstart[24], scount[24];
-	int status;
 	pid_t child;
 
 	snprintf(spid, sizeof(spid), "%d", (int)pid);
@@ -71,9 +71,36 @@ static int run_helper(const char *helper, pid_t pid, unsigned id,
 		      (char *)NULL);
 		_exit(127);
 	}
-	if (waitpid(child, &status, 0) < 0)
-		return -errno;
+	return child;
+}
+
+static int finish_helper(pid_t child)
+{
+	int status;
+
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EPERM;
+}
+
+/* Both helpers at once: each takes about a millisecond to start, and
+ * neither depends on the other's map. */
+static int run_helpers(pid_t pid, uid_t uid, gid_t gid,
+		       const unsigned long range[4])
+{
+	pid_t u, g;
+	int ru, rg;
+
+	u = start_helper("/usr/bin/newuidmap", pid, uid, range[0], range[1]);
+	if (u < 0)
+		return u;
+	g = start_helper("/usr/bin/newgidmap", pid, gid, range[2], range[3]);
+	ru = finish_helper(u);
+	if (g < 0)
+		return g;
+	rg = finish_helper(g);
+	return ru < 0 ? ru : rg;
 }
 
 static int write_single(pid_t pid, uid_t uid, gid_t gid)
@@ -141,7 +168,7 @@ int idmap_write(pid_t pid, bool host_ids)
 	uid_t uid = getuid();
 	gid_t gid = getgid();
 	struct passwd *pw;
-	unsigned long us, uc, gs, gc;
+	unsigned long range[4];
 	int r;
 
 	if (uid == 0 && !host_ids)
@@ -153,14 +180,12 @@ int idmap_write(pid_t pid, bool host_ids)
 		return r;
 	}
 	pw = getpwuid(uid);
-	if (sub_range("/etc/subuid", pw ? pw->pw_name : NULL, uid, &us, &uc) &&
-	    sub_range("/etc/subgid", pw ? pw->pw_name : NULL, uid, &gs, &gc) &&
+	if (sub_range("/etc/subuid", pw ? pw->pw_name : NULL, uid, &range[0],
+		      &range[1]) &&
+	    sub_range("/etc/subgid", pw ? pw->pw_name : NULL, uid, &range[2],
+		      &range[3]) &&
 	    access("/usr/bin/newuidmap", X_OK) == 0 &&
-	    access("/usr/bin/newgidmap", X_OK) == 0) {
-		r = run_helper("/usr/bin/newuidmap", pid, uid, us, uc);
-		if (r == 0)
-			r = run_helper("/usr/bin/newgidmap", pid, gid, gs, gc);
-		return r;
-	}
+	    access("/usr/bin/newgidmap", X_OK) == 0)
+		return run_helpers(pid, uid, gid, range);
 	return write_single(pid, uid, gid);
 }

@@ -280,6 +280,7 @@ int run_parse(struct run *r, int argc, char **argv, int *first)
 	r->sb.volumes = r->volumes;
 	r->notify_timeout = 90;
 	r->relay_fd = -1;
+	r->sb.go_fd = -1;
 	listen_cli_init(&r->lc);
 	for (int i = 0; i < 3; i++)
 		r->sb.stdio[i] = -1;
@@ -382,6 +383,24 @@ static int listen_state(struct run *r)
 	return listen_state_mark(r);
 }
 
+/* The same, made ahead of the trigger: the sandbox waits for GO_FD. */
+static int run_prepare(void *data, char **argv, int go_fd)
+{
+	struct run *r = data;
+
+	r->sb.go_fd = go_fd;
+	return run_hook(data, argv);
+}
+
+/* Every start of one sandbox per trigger is prepared ahead, except when
+ * the notify relay needs the state directory before the sandbox, or a
+ * cidfile would name a sandbox that does not run yet. */
+static bool preparable(const struct run *r)
+{
+	return !r->lc.act.accept && !r->cidfile &&
+	       !(r->sdnotify == SDNOTIFY_CONTAINER && getenv("NOTIFY_SOCKET"));
+}
+
 static int run_listening(struct run *r, char **argv)
 {
 	static char text[1024];
@@ -414,6 +433,8 @@ static int run_listening(struct run *r, char **argv)
 	}
 	r->lc.act.exec = run_hook;
 	r->lc.act.exec_data = r;
+	if (preparable(r))
+		r->lc.act.prepare = run_prepare;
 	st = activation_run(&r->lc.act);
 	if (r->listen_state)
 		state_remove(&r->st);

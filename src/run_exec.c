@@ -334,6 +334,8 @@ static const char *hint(const struct sandbox_error *e)
 	return "";
 }
 
+/* Returns 0 once the server runs, -1 for a prepared start that the
+ * activator let go (nothing to report), or wick's exit status. */
 static int start(struct run *r)
 {
 	struct sandbox_error e = {0};
@@ -342,6 +344,8 @@ static int start(struct run *r)
 	err = sandbox_start(&r->sb, &e);
 	if (err == 0)
 		return 0;
+	if (err == -ECANCELED && r->sb.go_fd >= 0)
+		return -1;
 	log_error("run: %s: %s%s", e.what, strerror(e.err), hint(&e));
 	if (!strncmp(e.what, "cannot run", 10))
 		return e.err == ENOENT ? 127 : 126;
@@ -404,6 +408,37 @@ static void after_start(struct run *r)
 	}
 	if (r->relay_fd < 0)
 		announce_ready();
+}
+
+/* A prepared start publishes its state once the server runs, so that
+ * ps shows no sandbox before the first client, as without preparation;
+ * one rename, as the server starts on the other CPU. When the name was
+ * taken meanwhile, the usual claim says why (or, with --replace, stops
+ * the other sandbox). A listening wick that holds the state itself
+ * leaves nothing to publish. */
+static int claim_late(struct run *r)
+{
+	char when[32];
+	int e;
+
+	if (r->listen_state)
+		return 0;
+	e = state_publish(&r->st);
+	if (e < 0)
+		e = run_claim(r);
+	if (e < 0)
+		return e;
+	snprintf(when, sizeof(when), "%lld", (long long)time(NULL));
+	(void)state_put(&r->st, "created", when); /* ps shows "?" */
+	return 0;
+}
+
+/* The name was taken by another sandbox while this one waited. */
+static int stop_unclaimed(struct run *r)
+{
+	(void)kill(r->sb.pid, SIGKILL);
+	(void)waitpid(r->sb.pid, NULL, 0);
+	return 1;
 }
 
 static int64_t now_ms(void)
@@ -551,12 +586,57 @@ static int run_foreground(struct run *r)
 		return 1;
 	}
 	st = start(r);
-	if (st == 0) {
+	if (st < 0)
+		st = 0;
+	else if (st == 0 && r->sb.go_fd >= 0 && claim_late(r) < 0)
+		st = stop_unclaimed(r);
+	else if (st == 0) {
 		after_start(r);
 		st = supervise(r, sfd);
 	}
 	cidfile_remove(r);
 	close(sfd);
+	return st;
+}
+
+/* Before preparing: a name that is in use now would only fail later. */
+static bool name_in_use(const struct run *r)
+{
+	struct state other;
+
+	if (!r->name || r->replace || state_find(&other, r->name) < 0 ||
+	    !state_alive(&other))
+		return false;
+	log_error("run: the name '%s' is in use by a running sandbox "
+		  "(pick another, or add --replace)", r->name);
+	return true;
+}
+
+/* A prepared start (activate.h): the sandbox and, unless the listening
+ * wick holds it, its state directory under a hidden name are made now;
+ * the server runs on the go and the directory is published then. */
+static int run_prepared(struct run *r)
+{
+	int st = 0;
+
+	if (check_host(r) < 0 || (!r->listen_state && name_in_use(r)))
+		return 1;
+	if (!r->listen_state)
+		st = state_prepare(&r->st, r->name);
+	if (st < 0) {
+		log_error("run: cannot keep state in '%s': %s", r->st.root,
+			  strerror(-st));
+		return 1;
+	}
+	r->outer_notify = getenv("NOTIFY_SOCKET");
+	build_env(r);
+	if (!r->listen_state)
+		put_state(r);
+	st = run_foreground(r);
+	if (r->listen_state)
+		release(r);
+	else if (r->st.dir[0])
+		state_remove(&r->st);
 	return st;
 }
 
@@ -616,6 +696,8 @@ int run_execute(struct run *r)
 	close_range(3 + n, ~0U, CLOSE_RANGE_CLOEXEC);
 	handled_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, &old);
+	if (r->sb.go_fd >= 0)
+		return run_prepared(r);
 	if (check_host(r) < 0 || (!r->listen_state && claim_name(r) < 0))
 		return 1;
 	if (cidfile_create(r) < 0) {

@@ -26,6 +26,8 @@
 
 /* Write end of the error pipe, in the child only. */
 static int error_fd = -1;
+/* Read end of the go pipe of a prepared start, in the child only. */
+static int go_fd = -1;
 
 /* The kernel's struct clone_args, spelled out to keep <linux/sched.h>
  * from clashing with <sched.h>. */
@@ -93,6 +95,17 @@ int sandbox_exit_status(int wstatus)
 	return 1;
 }
 
+static bool await_go(void)
+{
+	ssize_t n;
+	char c;
+
+	do
+		n = read(go_fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	return n == 1;
+}
+
 void sandbox_exec_server(const struct sandbox *s)
 {
 	extern char **environ;
@@ -116,6 +129,11 @@ void sandbox_exec_server(const struct sandbox *s)
 		if (r < 0)
 			sandbox_fail(-r, "loading the seccomp filter");
 	}
+	/* A prepared start is complete but for the exec; it sleeps here,
+	 * using no CPU, until the trigger. */
+	if (go_fd >= 0 && !await_go())
+		sandbox_fail(ECANCELED, "prepared start let go before its "
+					"trigger");
 
 	environ = s->env;
 	/* A record with no error says set-up is done: an EOF without it
@@ -141,20 +159,28 @@ static int loopback_up(void)
 	return r;
 }
 
-/* Only stdio, the passed sockets and the error pipe stay open. */
+/* Only stdio, the passed sockets, the error pipe and a prepared start's
+ * go pipe (both close-on-exec, at 3 + n and the one after) stay open. */
 static void close_others(const struct sandbox *s)
 {
-	int first = 3 + s->n_fds;
+	int first = 3 + s->n_fds, e, g = -1;
 
 	for (int i = 0; i < 3; i++)
 		if (s->stdio[i] >= 0 && dup2(s->stdio[i], i) < 0)
 			sandbox_fail(errno, "setting up stdio");
-	if (error_fd != first && dup2(error_fd, first) < 0)
-		sandbox_fail(errno, "moving the error pipe");
-	if (error_fd != first)
-		error_fd = first;
-	(void)fcntl(first, F_SETFD, FD_CLOEXEC); /* dup2 cleared it */
-	close_range(first + 1, ~0U, 0);
+	/* Copies above both targets first: either pipe may sit where the
+	 * other one goes. */
+	e = fcntl(error_fd, F_DUPFD_CLOEXEC, first + 2);
+	if (s->go_fd >= 0)
+		g = fcntl(s->go_fd, F_DUPFD_CLOEXEC, first + 2);
+	if (e < 0 || (s->go_fd >= 0 && g < 0) ||
+	    dup3(e, first, O_CLOEXEC) < 0 ||
+	    (g >= 0 && dup3(g, first + 1, O_CLOEXEC) < 0))
+		sandbox_fail(errno, "moving the set-up pipes");
+	error_fd = first;
+	if (g >= 0)
+		go_fd = first + 1;
+	close_range(first + 1 + (go_fd >= 0), ~0U, 0);
 	for (int fd = 3; fd < first; fd++)
 		if (fcntl(fd, F_SETFD, 0) < 0)
 			sandbox_fail(errno, "passing socket %d", fd);
@@ -295,6 +321,10 @@ int sandbox_start(struct sandbox *s, struct sandbox_error *e)
 	r = errno;
 	close(err_pipe[1]);
 	close(sync_pipe[0]);
+	/* Only the sandbox holds the go pipe now: if it dies, the go fails
+	 * at once (EPIPE) and the activator starts anew. */
+	if (s->go_fd >= 0)
+		close(s->go_fd);
 	if (pid < 0) {
 		close(err_pipe[0]);
 		close(sync_pipe[1]);

@@ -34,6 +34,8 @@ struct sandbox {
 	int n_fds;            /* passed sockets at 3.. */
 	const char *notify_dir; /* host dir bound at /run/notify, or NULL */
 	int stdio[3];         /* the server's stdio; -1 keeps wick's */
+	int go_fd;            /* prepared start: the go pipe whose byte
+			       * lets the server run (activate.h); -1 */
 	pid_t pid;            /* result: host pid of the sandbox's pid 1 */
 };
 
@@ -49,7 +51,9 @@ struct sandbox_error {
 
 /* Creates the sandbox and returns once the command was executed (0, with
  * S->pid set) or set-up failed (-errno, with E filled and nothing left
- * running). The caller reaps S->pid. */
+ * running). The caller reaps S->pid. With S->go_fd set, the sandbox is
+ * built at once and the server is executed only after a byte arrives on
+ * it; EOF there fails with -ECANCELED. */
 int sandbox_start(struct sandbox *s, struct sandbox_error *e);
 
 /* The exit status wick reports for a wait status: the exit code, or

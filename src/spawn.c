@@ -122,28 +122,37 @@ static void write_pid(char *slot)
 	*slot = '\0';
 }
 
-/* Moves the sockets to 3, 4, … in order (or onto stdin and stdout), and
- * marks every other descriptor close-on-exec. MOVED is scratch space. */
+/* The first fd after the passed sockets. */
+static int first_free(const struct spawn *s)
+{
+	return s->inetd ? 3 : 3 + (int)s->n_fds;
+}
+
+/* Moves the sockets to 3, 4, … in order (or onto stdin and stdout), the
+ * go pipe of a prepared start right after them, and marks every other
+ * descriptor close-on-exec. MOVED (n_fds + 1 slots) is scratch space. */
 static int place_fds(const struct spawn *s, int *moved)
 {
-	int base = 3, top = 3 + (int)s->n_fds;
+	int base = 3, top = first_free(s);
+	size_t n = s->inetd ? 0 : s->n_fds;
 
-	if (s->inetd) {
-		if (dup2(s->fds[0], 0) < 0 || dup2(s->fds[0], 1) < 0)
+	if (s->inetd && (dup2(s->fds[0], 0) < 0 || dup2(s->fds[0], 1) < 0))
+		return errno;
+	/* First out of the way, so no dup2 clobbers an fd that still has
+	 * to be moved. */
+	for (size_t i = 0; i < n; i++) {
+		moved[i] = fcntl(s->fds[i], F_DUPFD_CLOEXEC, top + 1);
+		if (moved[i] < 0)
 			return errno;
-		top = 3;
-	} else {
-		/* First out of the way, so no dup2 clobbers a socket that
-		 * still has to be moved. */
-		for (size_t i = 0; i < s->n_fds; i++) {
-			moved[i] = fcntl(s->fds[i], F_DUPFD_CLOEXEC, top);
-			if (moved[i] < 0)
-				return errno;
-		}
-		for (size_t i = 0; i < s->n_fds; i++)
-			if (dup2(moved[i], base + (int)i) < 0)
-				return errno;
 	}
+	if (s->prepare &&
+	    (moved[n] = fcntl(s->go_fd, F_DUPFD_CLOEXEC, top + 1)) < 0)
+		return errno;
+	for (size_t i = 0; i < n; i++)
+		if (dup2(moved[i], base + (int)i) < 0)
+			return errno;
+	if (s->prepare && dup3(moved[n], top++, O_CLOEXEC) < 0)
+		return errno;
 	if (close_range((unsigned)top, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		return errno;
 	return 0;
@@ -162,11 +171,13 @@ static int run_hook(const struct spawn *s, struct spawn_env *env,
 	if (r)
 		return 127;
 	/* The hook does not exec, so what would close on exec goes now. */
-	close_range(s->inetd ? 3 : 3 + (unsigned)s->n_fds, ~0U, 0);
+	close_range((unsigned)first_free(s) + (s->prepare ? 1 : 0), ~0U, 0);
 	if (!s->inetd)
 		write_pid(env->pid);
 	environ = env->vars;
 	sigprocmask(SIG_SETMASK, s->sigmask, NULL);
+	if (s->prepare)
+		return s->prepare(s->hook_data, s->argv, first_free(s));
 	return s->hook(s->hook_data, s->argv);
 }
 
@@ -180,7 +191,7 @@ pid_t spawn_service(const struct spawn *s, struct spawn_env *env)
 	r = fill_slots(s, env);
 	if (r < 0)
 		return r;
-	if (s->hook) {
+	if (s->hook || s->prepare) {
 		pid_t parent = getpid();
 
 		pid = fork();

@@ -36,6 +36,10 @@ struct spawn {
 	 * is the child's exit status. */
 	int (*hook)(void *data, char **argv);
 	void *hook_data;
+	/* Optional, instead of hook: the same, handed GO_FD placed at the
+	 * first fd after the sockets (activate.h, prepare). */
+	int (*prepare)(void *data, char **argv, int go_fd);
+	int go_fd;
 };
 
 /* Starts the service; returns its pid or -errno (an exec failure is

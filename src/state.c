@@ -231,7 +231,7 @@ static int claim(struct state *st, const char *tmp)
 	return -EEXIST;
 }
 
-int state_create(struct state *st, const char *name)
+int state_prepare(struct state *st, const char *name)
 {
 	char tmp[PATH_MAX];
 	int r;
@@ -252,25 +252,36 @@ int state_create(struct state *st, const char *name)
 	sweep(st);
 	if (mkdir(tmp, 0700) < 0)
 		return -errno;
+	snprintf(st->dir, sizeof(st->dir), "%s", tmp);
 	st->lock_fd = lock_open(tmp, LOCK_EX, true);
 	r = st->lock_fd < 0 ? st->lock_fd : 0;
-	if (r == 0) {
-		char dir[PATH_MAX];
-
-		memcpy(dir, st->dir, sizeof(dir));
-		snprintf(st->dir, sizeof(st->dir), "%s", tmp);
-		r = state_put(st, "id", st->id);
-		memcpy(st->dir, dir, sizeof(dir));
-	}
 	if (r == 0)
-		r = claim(st, tmp);
+		r = state_put(st, "id", st->id);
+	if (r < 0)
+		state_remove(st);
+	return r;
+}
+
+int state_publish(struct state *st)
+{
+	char tmp[PATH_MAX];
+	int r;
+
+	memcpy(tmp, st->dir, sizeof(tmp));
+	snprintf(st->dir, sizeof(st->dir), "%s/%s", st->root, st->name);
+	r = claim(st, tmp);
 	if (r < 0) {
-		remove_tree(tmp);
-		if (st->lock_fd >= 0)
-			close(st->lock_fd);
-		st->lock_fd = -1;
+		memcpy(st->dir, tmp, sizeof(tmp));
+		state_remove(st);
 	}
 	return r;
+}
+
+int state_create(struct state *st, const char *name)
+{
+	int r = state_prepare(st, name);
+
+	return r < 0 ? r : state_publish(st);
 }
 
 void state_remove(struct state *st)

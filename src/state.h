@@ -30,6 +30,13 @@ bool state_name_valid(const char *name);
  * directory whose owner died is taken over. */
 int state_create(struct state *st, const char *name);
 
+/* state_create in two steps, for a sandbox prepared ahead of its start:
+ * the directory is made under a hidden name (ps does not list it) that
+ * state_put fills, and published under NAME by one rename, failing as
+ * state_create does. On failure both remove what they made. */
+int state_prepare(struct state *st, const char *name);
+int state_publish(struct state *st);
+
 /* Writes KEY (a file in the directory) holding VALUE. */
 int state_put(const struct state *st, const char *key, const char *value);
 

@@ -166,6 +166,7 @@ cs_where() {
  ($(fnum "$(awk -v a="$w" -v b="$s" 'BEGIN {print a - b}')" 2) ms for\
  it); for a user whose ids are mapped without the setuid helpers\
  newuidmap and newgidmap $(fnum "$n" 2) ms ($(fnum "$(awk -v a="$w" \
--v b="$n" 'BEGIN {print a - b}')" 2) ms for the two helpers, run one\
- after the other)."
+-v b="$n" 'BEGIN {print a - b}')" 2) ms for the two helpers; wick run\
+ -l builds the sandbox before the first client, so these show only when\
+ a client comes while it is still being built)."
 }
