@@ -312,6 +312,12 @@ int sandbox_start(struct sandbox *s, struct sandbox_error *e)
 	}
 
 	pid = clone_ns(flags);
+	/* Off a terminal, the sandbox gets a process group of its own: a
+	 * signal to wick's group (a unit's KillMode, kill -TERM -PGID) then
+	 * reaches the server once, through wick, not twice. On a terminal
+	 * it stays in the foreground group, so a shell inside can read. */
+	if (pid >= 0 && !isatty(STDIN_FILENO))
+		(void)setpgid(pid, pid); /* both sides: whoever runs first */
 	if (pid == 0) {
 		error_fd = err_pipe[1];
 		close(err_pipe[0]);

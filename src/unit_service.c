@@ -377,14 +377,19 @@ static void notify_receive(struct shim *s)
 	}
 }
 
+/* Each process gets the signal once: a main process that is in the
+ * group is signalled through the group only, since a second SIGTERM
+ * means "now" to supervisors such as wick run. */
 static void kill_service(struct shim *s, int sig)
 {
+	bool group = s->c->kill_mode == KILL_CONTROL_GROUP ||
+		     (s->c->kill_mode == KILL_MIXED && sig == SIGKILL);
+
 	if (s->c->kill_mode == KILL_NONE || s->ended)
 		return;
-	if (s->main > 0)
+	if (s->main > 0 && !(group && getpgid(s->main) == s->started))
 		(void)kill(s->main, sig); /* it may have just exited */
-	if (s->c->kill_mode == KILL_CONTROL_GROUP ||
-	    (s->c->kill_mode == KILL_MIXED && sig == SIGKILL))
+	if (group)
 		(void)kill(-s->started, sig); /* the group made at start */
 }
 
