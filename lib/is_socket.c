@@ -92,6 +92,20 @@ int wick_is_socket(int fd, int family, int type, int listening)
 	return a.sa.sa_family == family;
 }
 
+/* The common start of the address predicates: FD is a socket of TYPE
+ * in the LISTENING state asked for (1), or not (0); its local address
+ * goes to *A. */
+static int bound_socket(int fd, int type, int listening,
+			union local_addr *a, socklen_t *len)
+{
+	int r = socket_matches(fd, type, listening);
+
+	if (r <= 0)
+		return r;
+	r = local_address(fd, a, len);
+	return r < 0 ? r : 1;
+}
+
 int wick_is_socket_inet(int fd, int family, int type, int listening,
 			uint16_t port)
 {
@@ -101,11 +115,8 @@ int wick_is_socket_inet(int fd, int family, int type, int listening,
 
 	if (family != 0 && family != AF_INET && family != AF_INET6)
 		return -EINVAL;
-	r = socket_matches(fd, type, listening);
+	r = bound_socket(fd, type, listening, &a, &len);
 	if (r <= 0)
-		return r;
-	r = local_address(fd, &a, &len);
-	if (r < 0)
 		return r;
 	if (a.sa.sa_family != AF_INET && a.sa.sa_family != AF_INET6)
 		return 0;
@@ -146,14 +157,9 @@ int wick_is_socket_unix(int fd, int type, int listening, const char *path,
 	socklen_t len;
 	int r;
 
-	r = socket_matches(fd, type, listening);
-	if (r <= 0)
-		return r;
-	r = local_address(fd, &a, &len);
-	if (r < 0)
-		return r;
-	if (a.sa.sa_family != AF_UNIX)
-		return 0;
+	r = bound_socket(fd, type, listening, &a, &len);
+	if (r <= 0 || a.sa.sa_family != AF_UNIX)
+		return r < 0 ? r : 0;
 	if (!path)
 		return 1;
 	return unix_path_matches(&a.un, len, path, length);
@@ -166,14 +172,9 @@ int wick_is_socket_vsock(int fd, int type, int listening, unsigned int cid,
 	socklen_t len;
 	int r;
 
-	r = socket_matches(fd, type, listening);
-	if (r <= 0)
-		return r;
-	r = local_address(fd, &a, &len);
-	if (r < 0)
-		return r;
-	if (a.sa.sa_family != AF_VSOCK)
-		return 0;
+	r = bound_socket(fd, type, listening, &a, &len);
+	if (r <= 0 || a.sa.sa_family != AF_VSOCK)
+		return r < 0 ? r : 0;
 	if (cid != VMADDR_CID_ANY && a.vm.svm_cid != cid)
 		return 0;
 	if (port != 0 && port != VMADDR_PORT_ANY && a.vm.svm_port != port)
