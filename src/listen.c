@@ -136,7 +136,8 @@ static int set_options(int fd, const struct listener *l,
 	if (!r && o->reuse_port && (family == AF_INET || family == AF_INET6))
 		r = set_int(fd, SOL_SOCKET, SO_REUSEPORT, 1);
 	if (!r && o->receive_buffer)
-		r = set_buffer(fd, SO_RCVBUFFORCE, SO_RCVBUF, o->receive_buffer);
+		r = set_buffer(fd, SO_RCVBUFFORCE, SO_RCVBUF,
+			       o->receive_buffer);
 	if (!r && o->send_buffer)
 		r = set_buffer(fd, SO_SNDBUFFORCE, SO_SNDBUF, o->send_buffer);
 	if (!r && o->free_bind && family == AF_INET)

@@ -247,8 +247,8 @@ int listen_cli_option(struct listen_cli *c, int opt, const char *arg)
 		return 1;
 	case OPT_SETENV:
 		if (arg[0] == '\0' || arg[0] == '=')
-			return usage_error("invalid --setenv '%s': expected VAR "
-					   "or VAR=VALUE",
+			return usage_error("invalid --setenv '%s': expected "
+					   "VAR or VAR=VALUE",
 					   arg);
 		return push(&c->setenv, &c->n_setenv, (char *)arg);
 	case OPT_FDNAME:
@@ -319,14 +319,16 @@ static int check_combination(struct listen_cli *c, char **argv)
 			return usage_error("seqpacket listener '%s' must be a "
 					   "Unix or VSOCK address", l->text);
 	}
-	for (size_t i = 0; i < c->n_listeners; i++)
+	for (size_t i = 0; i < c->n_listeners; i++) {
+		const struct listener *l = &c->listeners[i];
+
 		for (size_t j = 0; j < i; j++)
-			if (same_listener(&c->listeners[i], &c->listeners[j]))
-				return usage_error("listen address '%s' (%s) is "
-						   "given twice",
-						   c->listeners[i].text,
-						   listener_type_name(
-							   c->listeners[i].type));
+			if (same_listener(l, &c->listeners[j]))
+				return usage_error("listen address '%s' (%s) "
+						   "is given twice",
+						   l->text,
+						   listener_type_name(l->type));
+	}
 	if (a->inetd && !a->accept && c->n_listeners != 1)
 		return usage_error("--inetd without --accept takes exactly one "
 				   "listener");

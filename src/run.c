@@ -286,8 +286,8 @@ int run_parse(struct run *r, int argc, char **argv, int *first)
 		r->sb.stdio[i] = -1;
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+l:E:v:e:w:dh", options, NULL)) !=
-	       -1) {
+	while ((opt = getopt_long(argc, argv, "+l:E:v:e:w:dh", options,
+				  NULL)) != -1) {
 		if (opt == 'h') {
 			usage(stdout);
 			return -1;
