@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# Installs what `make check` (or, with "demo", `make demo`) needs, as Debian
-# packages, when run as root; otherwise says what is missing.
+# Installs what `make check` needs (or, with "demo" or "bench", what
+# `make demo` or `make bench` needs) as Debian packages, when run as root;
+# otherwise says what is missing, and what needs it skips or says n/a.
 set -u
+mode=${1:-check}
 pkgs=(socat curl iproute2 util-linux libseccomp-dev libc6-dev)
-[ "${1:-}" = demo ] || pkgs+=(systemd lighttpd podman runc uidmap
-	libsystemd-dev clang passwd)
+case "$mode" in
+check) pkgs+=(systemd lighttpd podman runc uidmap libsystemd-dev clang
+	passwd) ;;
+bench) pkgs+=(systemd lighttpd podman runc uidmap passwd wrk ucspi-tcp
+	slirp4netns passt valgrind linux-perf procps) ;;
+demo) ;;
+*) echo "deps: unknown mode '$mode' (check, demo or bench)" >&2; exit 2 ;;
+esac
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
@@ -12,7 +20,7 @@ for p in "${pkgs[@]}"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
-	echo "deps: missing ${missing[*]}; tests that need them will skip" >&2
+	echo "deps: missing ${missing[*]}; what needs them skips (n/a)" >&2
 	exit 0
 fi
 echo "deps: installing ${missing[*]}"
