@@ -57,7 +57,9 @@ act=$BG_PID
 check "a sandbox is prepared before the first client" \
 	wait_until 5 prepared "$act"
 first=$SB
-check "the prepared sandbox sleeps" sleeping "${first:-0}"
+# It exists before it has finished setting itself up: give it time to
+# reach its read() instead of catching it halfway.
+check "the prepared sandbox sleeps" wait_until 5 sleeping "${first:-0}"
 check "ps shows no sandbox before the first client" test -z "$(our_state)"
 
 out=$(echo one | socat -t3 - TCP:127.0.0.1:"$port")
