@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "listen.h"
@@ -167,6 +169,40 @@ static int open_socket(struct listener *l)
 	return fd < 0 ? -errno : fd;
 }
 
+/* Another wick starting on the same path at the same moment would see our
+ * socket, bound but not yet listening, as stale and take the path from
+ * us. So the stale check, bind and listen happen under a lock on the
+ * parent directory that every wick takes. Returns the locked directory,
+ * or -1 to go on without (an unreadable directory, or a lock held for
+ * seconds by someone else). */
+static int lock_parent(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct timespec pause = { 0, 10 * 1000 * 1000 };
+	char *slash;
+	int fd;
+
+	strcpy(dir, path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return -1;
+	slash[slash == dir] = '\0'; /* "/NAME" lives in "/" itself */
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	/* Bounded: wick's signals are blocked, so no alarm could end a
+	 * blocking wait. Holders keep it for microseconds. */
+	for (int i = 0; i < 500; i++) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return fd;
+		if (errno != EWOULDBLOCK)
+			break;
+		nanosleep(&pause, NULL);
+	}
+	close(fd);
+	return -1;
+}
+
 static int bind_path(struct listener *l, int fd, const struct listen_opts *o)
 {
 	const char *path = l->addr.sa.un.sun_path;
@@ -175,8 +211,6 @@ static int bind_path(struct listener *l, int fd, const struct listen_opts *o)
 	int r;
 
 	r = clear_stale(l);
-	if (r == 0)
-		r = make_parents(path, o->directory_mode);
 	if (r < 0)
 		return r;
 	/* The mode comes from the umask at bind time: a chmod after it
@@ -198,6 +232,27 @@ static int bind_path(struct listener *l, int fd, const struct listen_opts *o)
 	return 0;
 }
 
+static int bind_and_listen(struct listener *l, int fd,
+			   const struct listen_opts *o)
+{
+	int lock = -1, r;
+
+	if (is_unix_path(&l->addr)) {
+		r = make_parents(l->addr.sa.un.sun_path, o->directory_mode);
+		if (r < 0)
+			return r;
+		lock = lock_parent(l->addr.sa.un.sun_path);
+		r = bind_path(l, fd, o);
+	} else {
+		r = bind(fd, &l->addr.sa.sa, l->addr.len) < 0 ? -errno : 0;
+	}
+	if (r == 0 && l->type != SOCK_DGRAM && listen(fd, o->backlog) < 0)
+		r = -errno;
+	if (lock >= 0)
+		close(lock); /* releases the lock */
+	return r;
+}
+
 int listener_open(struct listener *l, const struct listen_opts *o)
 {
 	int fd, r;
@@ -206,12 +261,8 @@ int listener_open(struct listener *l, const struct listen_opts *o)
 	if (fd < 0)
 		return fd;
 	r = set_options(fd, l, o);
-	if (r == 0 && is_unix_path(&l->addr))
-		r = bind_path(l, fd, o);
-	else if (r == 0 && bind(fd, &l->addr.sa.sa, l->addr.len) < 0)
-		r = -errno;
-	if (r == 0 && l->type != SOCK_DGRAM && listen(fd, o->backlog) < 0)
-		r = -errno;
+	if (r == 0)
+		r = bind_and_listen(l, fd, o);
 	if (r < 0) {
 		close(fd);
 		if (l->made_path)
