@@ -41,37 +41,3 @@ expect_eq "a missing point without links is made inside the root" \
 expect_eq "and DIR itself gains nothing" "$(ls -A "$R" | tr '\n' ' ')" \
 	"bin dev lib lib64 proc run sys tmp x "
 
-# A mount point swapped for a link after wick checked it: the mount lands
-# on the directory that was checked, never where the link points. strace
-# holds every move_mount(2) back so that the swap falls between the check
-# and the mount; only root may trace wick's id-mapping helpers.
-swap_race() {
-	local log=$T/strace.log out i
-	mkdir -p "$R/etc" "$R/data"
-	: >"$log"
-	bg "$T/race.out" strace -f -qq -o "$log" -e trace=openat2 \
-		-e inject=move_mount:delay_enter=400000 \
-		"$WICK" run --read-only --rootfs "$R" -v "$T/vol:/data" -- \
-		/bin/sh -c 'cat /etc/in 2>/dev/null || echo no-etc-in;
-			cat /data.old/in'
-	i=$BG_PID
-	if ! wait_until 30 grep -q '"data"' "$log"; then
-		not_ok "a swapped mount point: wick checked /data"
-		return
-	fi
-	mv "$R/data" "$R/data.old" && ln -s etc "$R/data"
-	wait "$i"
-	out=$(cat "$T/race.out")
-	expect_eq "a point swapped for a link after its check is mounted as checked" \
-		"$out" "no-etc-in
-data"
-	rm -f "$R/data"
-	rmdir "$R/data.old" "$R/etc"
-}
-if ! is_root; then
-	skip "a swapped mount point" "needs root (strace cannot follow newuidmap)"
-elif ! command -v strace >/dev/null; then
-	skip "a swapped mount point" "strace is not installed"
-else
-	swap_race
-fi
