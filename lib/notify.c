@@ -67,7 +67,7 @@ static int parse_vsock_field(const char *s, char stop, unsigned *out,
 		return -ERANGE;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
-	r = number_parse_unsigned(buf, 0xffffffffUL, &v);
+	r = number_parse(buf, 0, 0, 0xffffffffUL, &v);
 	if (r < 0)
 		return r;
 	*out = (unsigned)v;

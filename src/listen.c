@@ -2,7 +2,6 @@
  * the Unix socket files wick owns. */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -18,31 +17,6 @@ void listen_opts_default(struct listen_opts *o)
 	o->socket_mode = 0666;
 	o->directory_mode = 0755;
 	o->ipv6_only = BIND_DEFAULT;
-}
-
-int listen_parse_size(const char *text, int *out)
-{
-	unsigned long long v, unit = 1;
-	char *end;
-
-	if (text[0] < '0' || text[0] > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(text, &end, 10);
-	if (*end == 'K')
-		unit = 1ULL << 10;
-	else if (*end == 'M')
-		unit = 1ULL << 20;
-	else if (*end == 'G')
-		unit = 1ULL << 30;
-	if (unit > 1)
-		end++;
-	if (*end || v == 0)
-		return -EINVAL;
-	if (errno || v > INT_MAX / unit)
-		return -ERANGE;
-	*out = (int)(v * unit);
-	return 0;
 }
 
 const char *listener_type_name(int type)

@@ -42,10 +42,6 @@ int listener_open(struct listener *l, const struct listen_opts *o);
  * the same inode. */
 void listener_close(struct listener *l);
 
-/* A buffer size in bytes with an optional K, M or G suffix (powers of
- * 1024), as systemd's ReceiveBuffer= reads it: 0 or -EINVAL/-ERANGE. */
-int listen_parse_size(const char *text, int *out);
-
 /* What went wrong in listener_open(), said for the user with a remedy
  * where there is one. */
 const char *listener_error(const struct listener *l, int r);

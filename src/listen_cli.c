@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/number.h"
 #include "commands.h"
 #include "listen_cli.h"
 #include "log.h"
@@ -138,12 +139,9 @@ static int add_names(struct listen_cli *c, char *arg)
 static int parse_uint(const char *arg, const char *opt, unsigned max,
 		      unsigned *out)
 {
-	char *end;
 	unsigned long v;
 
-	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (errno || end == arg || *end || arg[0] == '-' || v > max || !v) {
+	if (number_parse(arg, 0, 1, max, &v) < 0) {
 		log_error("invalid %s '%s': expected a number from 1 to %u",
 			  opt, arg, max);
 		return -EXIT_USAGE;
@@ -154,12 +152,9 @@ static int parse_uint(const char *arg, const char *opt, unsigned max,
 
 static int parse_mode(struct listen_cli *c, const char *arg)
 {
-	char *end;
 	unsigned long v;
 
-	errno = 0;
-	v = strtoul(arg, &end, 8);
-	if (errno || end == arg || *end || v > 07777)
+	if (number_parse(arg, NUMBER_OCTAL, 0, 07777, &v) < 0)
 		return usage_error("invalid --socket-mode '%s': expected an "
 				   "octal mode such as 0660", arg);
 	c->opts.socket_mode = (mode_t)v;
@@ -204,7 +199,7 @@ static int parse_interval(struct listen_cli *c, const char *arg)
 
 static int parse_bytes(const char *arg, const char *opt, int *out)
 {
-	if (listen_parse_size(arg, out) == 0)
+	if (number_parse_size(arg, out) == 0)
 		return 1;
 	log_error("invalid %s '%s': expected a size in bytes from 1 to 2G, "
 		  "such as 4M",

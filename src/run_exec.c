@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/number.h"
 #include "control.h"
 #include "idmap.h"
 #include "log.h"
@@ -28,20 +29,18 @@ static int ready_fd = -1; /* --detach: tells the waiting foreground */
 static int inherited_fds(void)
 {
 	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
-	char *end;
-	long n;
+	unsigned long n;
 
 	if (!pid || !fds || strtol(pid, NULL, 10) != getpid())
 		return 0;
-	n = strtol(fds, &end, 10);
-	if (end == fds || *end || n <= 0 || n > 4096) {
+	if (number_parse(fds, 0, 1, 4096, &n) < 0) {
 		log_error("run: LISTEN_FDS='%s' is not a count of sockets "
 			  "(fix the activator's environment)", fds);
 		return -EINVAL;
 	}
-	for (int fd = 3; fd < 3 + n; fd++)
+	for (int fd = 3; fd < 3 + (int)n; fd++)
 		if (fcntl(fd, F_GETFD) < 0) {
-			log_error("run: LISTEN_FDS=%ld but fd %d is not open "
+			log_error("run: LISTEN_FDS=%lu but fd %d is not open "
 				  "(fix the activator)", n, fd);
 			return -EBADF;
 		}
