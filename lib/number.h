@@ -4,7 +4,7 @@
 #ifndef WICK_LIB_NUMBER_H
 #define WICK_LIB_NUMBER_H
 
-#define WICK_HIDDEN __attribute__((visibility("hidden")))
+#include "internal.h"
 
 /* How number_parse() reads its text. */
 enum {
