@@ -21,6 +21,7 @@
 #include "log.h"
 #include "run.h"
 #include "seccomp.h"
+#include "spawn.h"
 
 static int ready_fd = -1; /* --detach: tells the waiting foreground */
 
@@ -553,8 +554,8 @@ static int supervise(struct run *r, int sfd)
 			break;
 	}
 	log_debug("run: %s exited with status %d", r->st.name,
-		  sandbox_exit_status(wstatus));
-	return timed_out ? 1 : sandbox_exit_status(wstatus);
+		  spawn_exit_status(wstatus));
+	return timed_out ? 1 : spawn_exit_status(wstatus);
 }
 
 /* The signals wick run handles, blocked from before the name is
@@ -680,7 +681,7 @@ static int run_detached(struct run *r, const sigset_t *old)
 		return 0;
 	}
 	waitpid(pid, &ws, 0);
-	return sandbox_exit_status(ws) ? sandbox_exit_status(ws) : 1;
+	return spawn_exit_status(ws) ? spawn_exit_status(ws) : 1;
 }
 
 int run_execute(struct run *r)

@@ -216,13 +216,6 @@ static pid_t run_command(struct shim *s, const struct exec_command *c,
 	return pid;
 }
 
-static int exit_code(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + WTERMSIG(status);
-}
-
 /* Waits for PID up to TIMEOUT_US (UINT64_MAX: no limit), then kills
  * it. Returns its wait status. */
 static int wait_timeout(struct shim *s, pid_t pid, uint64_t timeout_us)
@@ -263,7 +256,8 @@ static int run_list(struct shim *s, const struct cmd_list *l, const char *key,
 			continue;
 		if (pid > 0)
 			log_error("%s: %s %s failed with status %d", s->c->name,
-				  key, l->c[i].path, exit_code(status));
+				  key, l->c[i].path,
+				  spawn_exit_status(status));
 		return 1;
 	}
 	return 0;
@@ -669,5 +663,5 @@ int unit_service_run(void *data, char **argv)
 		       s.c->timeout_stop_us);
 	if (r < 0)
 		return 1;
-	return s.ended ? exit_code(s.status) : 0;
+	return s.ended ? spawn_exit_status(s.status) : 0;
 }
