@@ -11,14 +11,7 @@
 
 #include <wick/daemon.h>
 
-union local_addr {
-	struct sockaddr sa;
-	struct sockaddr_in in;
-	struct sockaddr_in6 in6;
-	struct sockaddr_un un;
-	struct sockaddr_vm vm;
-	struct sockaddr_storage storage;
-};
+#include "sockaddr_any.h"
 
 static int int_option(int fd, int name, int *value)
 {
@@ -64,7 +57,7 @@ static int socket_matches(int fd, int type, int listening)
 	return 1;
 }
 
-static int local_address(int fd, union local_addr *a, socklen_t *len)
+static int local_address(int fd, union sockaddr_any *a, socklen_t *len)
 {
 	memset(a, 0, sizeof(*a));
 	*len = sizeof(*a);
@@ -77,7 +70,7 @@ static int local_address(int fd, union local_addr *a, socklen_t *len)
 
 int wick_is_socket(int fd, int family, int type, int listening)
 {
-	union local_addr a;
+	union sockaddr_any a;
 	socklen_t len;
 	int r;
 
@@ -96,7 +89,7 @@ int wick_is_socket(int fd, int family, int type, int listening)
  * in the LISTENING state asked for (1), or not (0); its local address
  * goes to *A. */
 static int bound_socket(int fd, int type, int listening,
-			union local_addr *a, socklen_t *len)
+			union sockaddr_any *a, socklen_t *len)
 {
 	int r = socket_matches(fd, type, listening);
 
@@ -109,7 +102,7 @@ static int bound_socket(int fd, int type, int listening,
 int wick_is_socket_inet(int fd, int family, int type, int listening,
 			uint16_t port)
 {
-	union local_addr a;
+	union sockaddr_any a;
 	socklen_t len;
 	int r;
 
@@ -153,7 +146,7 @@ static int unix_path_matches(const struct sockaddr_un *un, socklen_t len,
 int wick_is_socket_unix(int fd, int type, int listening, const char *path,
 			size_t length)
 {
-	union local_addr a;
+	union sockaddr_any a;
 	socklen_t len;
 	int r;
 
@@ -168,7 +161,7 @@ int wick_is_socket_unix(int fd, int type, int listening, const char *path,
 int wick_is_socket_vsock(int fd, int type, int listening, unsigned int cid,
 			 unsigned int port)
 {
-	union local_addr a;
+	union sockaddr_any a;
 	socklen_t len;
 	int r;
 
