@@ -8,10 +8,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../helpers/run-lib.sh"
 
-if ! sandbox_usable; then
-	skip "run-rootfs-symlink" "no sandbox here: $(cat "$T/usable.log")"
-	exit 0
-fi
+need_sandbox
 
 R=$T/rootfs
 O=$(mktemp -d /var/tmp/wick-t.XXXXXX)

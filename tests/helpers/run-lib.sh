@@ -16,9 +16,14 @@ state_root() {
 	if is_root; then echo /run/wick; else echo "$XDG_RUNTIME_DIR/wick"; fi
 }
 
-# sandbox_usable: whether this host lets us make the namespaces at all.
-sandbox_usable() {
-	"$WICK" run true >"$T/usable.log" 2>&1
+# need_sandbox [NAME]: unless this host lets us make the namespaces at
+# all, skips the test NAME (default: the script's name) with wick's reason
+# and exits.
+need_sandbox() {
+	"$WICK" run true >"$T/usable.log" 2>&1 && return 0
+	skip "${1:-$(basename "$0" .sh)}" \
+		"no sandbox here: $(cat "$T/usable.log")"
+	exit 0
 }
 
 # give_to_sandbox PATH...: as root, hands PATH (recursively) to the host ids
