@@ -26,6 +26,21 @@ need_sandbox() {
 	exit 0
 }
 
+# small_rootfs DIR TOOL…: a root file system in DIR with the TOOLs in
+# /bin, the libraries they load, and the mount points a sandbox needs.
+small_rootfs() {
+	local r=$1 b p l
+	shift
+	mkdir -p "$r/bin" "$r/proc" "$r/dev" "$r/sys" "$r/tmp" "$r/run"
+	for b in "$@"; do
+		p=$(command -v "$b")
+		cp "$p" "$r/bin/"
+		for l in $(ldd "$p" | grep -o '/[^ ]*'); do
+			mkdir -p "$r$(dirname "$l")" && cp -n "$l" "$r$l"
+		done
+	done
+}
+
 # give_to_sandbox PATH...: as root, hands PATH (recursively) to the host ids
 # that are root inside root's sandboxes (not host root, see wick-run(1)),
 # so that a server writing there may; a user's sandbox root is the user.
