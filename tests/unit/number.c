@@ -6,17 +6,7 @@
 #include <stdio.h>
 
 #include "../../lib/number.h"
-
-static int failures;
-
-static void expect(const char *desc, int got, int want)
-{
-	printf("%s - %s\n", got == want ? "ok" : "not ok", desc);
-	if (got != want) {
-		printf("# got %d, want %d\n", got, want);
-		failures++;
-	}
-}
+#include "tap.h"
 
 struct ucase {
 	const char *text;
@@ -68,9 +58,9 @@ static void test_parse(void)
 			 c->flags, c->min, c->max);
 		expect(desc, r, c->ret);
 		if (c->ret == 0)
-			expect(" ... value", (int)v, (int)c->value);
+			expect(" ... value", (long)v, (long)c->value);
 		else
-			expect(" ... leaves the output alone", (int)v, 12345);
+			expect(" ... leaves the output alone", (long)v, 12345);
 	}
 }
 

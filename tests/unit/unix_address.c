@@ -6,17 +6,7 @@
 #include <string.h>
 
 #include "../../lib/unix_address.h"
-
-static int failures;
-
-static void expect(const char *desc, long got, long want)
-{
-	printf("%s - %s\n", got == want ? "ok" : "not ok", desc);
-	if (got != want) {
-		printf("# got %ld, want %ld\n", got, want);
-		failures++;
-	}
-}
+#include "tap.h"
 
 int main(void)
 {
