@@ -19,6 +19,19 @@ void listen_opts_default(struct listen_opts *o)
 	o->ipv6_only = BIND_DEFAULT;
 }
 
+int listen_parse_ipv6_only(const char *text, enum bind_ipv6_only *out)
+{
+	if (!strcmp(text, "default"))
+		*out = BIND_DEFAULT;
+	else if (!strcmp(text, "both"))
+		*out = BIND_BOTH;
+	else if (!strcmp(text, "ipv6-only"))
+		*out = BIND_IPV6_ONLY;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 const char *listener_type_name(int type)
 {
 	switch (type) {

@@ -22,6 +22,10 @@ struct listen_opts {
 
 void listen_opts_default(struct listen_opts *o);
 
+/* "default", "both" or "ipv6-only", as --bind-ipv6-only and
+ * BindIPv6Only= take it. Returns 0 or -EINVAL. */
+int listen_parse_ipv6_only(const char *text, enum bind_ipv6_only *out);
+
 struct listener {
 	const char *text; /* as the user wrote it */
 	int type;         /* SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET */

@@ -163,13 +163,7 @@ static int parse_mode(struct listen_cli *c, const char *arg)
 
 static int parse_ipv6_only(struct listen_cli *c, const char *arg)
 {
-	if (!strcmp(arg, "default"))
-		c->opts.ipv6_only = BIND_DEFAULT;
-	else if (!strcmp(arg, "both"))
-		c->opts.ipv6_only = BIND_BOTH;
-	else if (!strcmp(arg, "ipv6-only"))
-		c->opts.ipv6_only = BIND_IPV6_ONLY;
-	else
+	if (listen_parse_ipv6_only(arg, &c->opts.ipv6_only) < 0)
 		return usage_error("invalid --bind-ipv6-only '%s': use "
 				   "default, both or ipv6-only", arg);
 	return 1;

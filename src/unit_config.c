@@ -218,19 +218,6 @@ static int socket_listeners(struct unit *u, struct socket_config *c)
 	return c->n_listeners ? 0 : -ENOENT;
 }
 
-static int parse_ipv6_only(const char *v, enum bind_ipv6_only *o)
-{
-	if (!strcmp(v, "default"))
-		*o = BIND_DEFAULT;
-	else if (!strcmp(v, "both"))
-		*o = BIND_BOTH;
-	else if (!strcmp(v, "ipv6-only"))
-		*o = BIND_IPV6_ONLY;
-	else
-		return -EINVAL;
-	return 0;
-}
-
 static int parse_backlog(const char *v, int *out)
 {
 	unsigned n;
@@ -301,7 +288,8 @@ int socket_config_load(struct unit *u, struct socket_config *c)
 	GET(u, "Socket", "Backlog", parse_backlog, &c->opts.backlog);
 	GET(u, "Socket", "SocketMode", parse_mode, &c->opts.socket_mode);
 	GET(u, "Socket", "DirectoryMode", parse_mode, &c->opts.directory_mode);
-	GET(u, "Socket", "BindIPv6Only", parse_ipv6_only, &c->opts.ipv6_only);
+	GET(u, "Socket", "BindIPv6Only", listen_parse_ipv6_only,
+	    &c->opts.ipv6_only);
 	GET(u, "Socket", "ReusePort", config_bool, &c->opts.reuse_port);
 	GET(u, "Socket", "FreeBind", config_bool, &c->opts.free_bind);
 	GET(u, "Socket", "ReceiveBuffer", number_parse_size,
