@@ -32,6 +32,27 @@ int listen_parse_ipv6_only(const char *text, enum bind_ipv6_only *out)
 	return 0;
 }
 
+int listener_append(struct listener **v, size_t *n, const char *text,
+		    int type)
+{
+	struct listener *l = reallocarray(*v, *n + 1, sizeof(*l));
+	int r;
+
+	if (!l)
+		return -ENOMEM;
+	*v = l;
+	l += *n;
+	memset(l, 0, sizeof(*l));
+	l->text = text;
+	l->type = type;
+	l->fd = -1;
+	r = address_parse(text, &l->addr);
+	if (r < 0)
+		return r;
+	(*n)++;
+	return 0;
+}
+
 const char *listener_type_name(int type)
 {
 	switch (type) {

@@ -37,6 +37,11 @@ struct listener {
 	ino_t ino;
 };
 
+/* Adds a listener for TEXT of TYPE to the array *V of *N, not yet open.
+ * Returns 0, -ENOMEM, or address_parse()'s error (nothing is added). */
+int listener_append(struct listener **v, size_t *n, const char *text,
+		    int type);
+
 /* Creates and binds L->fd. A stale Unix socket file (nothing accepts) is
  * replaced; a live one gives -EADDRINUSE; a non-socket gives -EEXIST.
  * Returns 0 or -errno; on error nothing is left open or created. */

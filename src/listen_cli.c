@@ -74,27 +74,18 @@ static const char *address_error(int r)
 	       "@name or vsock:CID:PORT)";
 }
 
+/* TYPE 0: decided by -d/--seqpacket at the end. */
 static int add_listener(struct listen_cli *c, const char *text, int type)
 {
-	struct listener *l;
-	int r;
+	int r = listener_append(&c->listeners, &c->n_listeners, text, type);
 
-	l = reallocarray(c->listeners, c->n_listeners + 1, sizeof(*l));
-	if (!l)
+	if (r == -ENOMEM)
 		return usage_error("out of memory");
-	c->listeners = l;
-	l = &c->listeners[c->n_listeners];
-	memset(l, 0, sizeof(*l));
-	l->text = text;
-	l->type = type; /* 0: decided by -d/--seqpacket at the end */
-	l->fd = -1;
-	r = address_parse(text, &l->addr);
 	if (r < 0) {
 		log_error("invalid listen address '%s': %s", text,
 			  address_error(r));
 		return -EXIT_USAGE;
 	}
-	c->n_listeners++;
 	return 1;
 }
 

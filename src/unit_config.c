@@ -194,26 +194,17 @@ static int socket_listeners(struct unit *u, struct socket_config *c)
 		int type =
 		    strcmp(e->section, "Socket") ? 0 : listen_type(e->key);
 		size_t k = type == SOCK_STREAM ? 0 : type == SOCK_DGRAM ? 1 : 2;
-		struct listener *l;
 		int r;
 
 		if (!type || i < from[k] || !*e->value)
 			continue;
-		l = realloc(c->listeners, (c->n_listeners + 1) * sizeof(*l));
-		if (!l)
-			return -ENOMEM;
-		c->listeners = l;
-		l += c->n_listeners;
-		memset(l, 0, sizeof(*l));
-		l->text = e->value;
-		l->type = type;
-		l->fd = -1;
-		r = address_parse(e->value, &l->addr);
+		r = listener_append(&c->listeners, &c->n_listeners, e->value,
+				    type);
+		if (r == -ENOMEM)
+			return r;
 		if (r < 0)
 			(void)unit_warn(u, e, "%s=%s: %s, ignoring", e->key,
 					e->value, address_problem(r));
-		else
-			c->n_listeners++;
 	}
 	return c->n_listeners ? 0 : -ENOENT;
 }
