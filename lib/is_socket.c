@@ -86,9 +86,9 @@ int wick_is_socket(int fd, int family, int type, int listening)
 }
 
 /* The common start of the address predicates: FD is a socket of TYPE
- * in the LISTENING state asked for (1), or not (0); its local address
- * goes to *A. */
-static int bound_socket(int fd, int type, int listening,
+ * in the LISTENING state asked for, bound in FAMILY (0: any) (1), or
+ * not (0); its local address goes to *A. */
+static int bound_socket(int fd, int family, int type, int listening,
 			union sockaddr_any *a, socklen_t *len)
 {
 	int r = socket_matches(fd, type, listening);
@@ -96,7 +96,9 @@ static int bound_socket(int fd, int type, int listening,
 	if (r <= 0)
 		return r;
 	r = local_address(fd, a, len);
-	return r < 0 ? r : 1;
+	if (r < 0)
+		return r;
+	return family == 0 || a->sa.sa_family == family;
 }
 
 int wick_is_socket_inet(int fd, int family, int type, int listening,
@@ -108,7 +110,7 @@ int wick_is_socket_inet(int fd, int family, int type, int listening,
 
 	if (family != 0 && family != AF_INET && family != AF_INET6)
 		return -EINVAL;
-	r = bound_socket(fd, type, listening, &a, &len);
+	r = bound_socket(fd, 0, type, listening, &a, &len);
 	if (r <= 0)
 		return r;
 	if (a.sa.sa_family != AF_INET && a.sa.sa_family != AF_INET6)
@@ -150,9 +152,9 @@ int wick_is_socket_unix(int fd, int type, int listening, const char *path,
 	socklen_t len;
 	int r;
 
-	r = bound_socket(fd, type, listening, &a, &len);
-	if (r <= 0 || a.sa.sa_family != AF_UNIX)
-		return r < 0 ? r : 0;
+	r = bound_socket(fd, AF_UNIX, type, listening, &a, &len);
+	if (r <= 0)
+		return r;
 	if (!path)
 		return 1;
 	return unix_path_matches(&a.un, len, path, length);
@@ -165,9 +167,9 @@ int wick_is_socket_vsock(int fd, int type, int listening, unsigned int cid,
 	socklen_t len;
 	int r;
 
-	r = bound_socket(fd, type, listening, &a, &len);
-	if (r <= 0 || a.sa.sa_family != AF_VSOCK)
-		return r < 0 ? r : 0;
+	r = bound_socket(fd, AF_VSOCK, type, listening, &a, &len);
+	if (r <= 0)
+		return r;
 	if (cid != VMADDR_CID_ANY && a.vm.svm_cid != cid)
 		return 0;
 	if (port != 0 && port != VMADDR_PORT_ANY && a.vm.svm_port != port)
