@@ -2,7 +2,6 @@
  * the Unix socket files wick owns. */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -22,28 +21,37 @@ void listen_opts_default(struct listen_opts *o)
 	o->ipv6_only = BIND_DEFAULT;
 }
 
-int listen_parse_size(const char *text, int *out)
+int listen_parse_ipv6_only(const char *text, enum bind_ipv6_only *out)
 {
-	unsigned long long v, unit = 1;
-	char *end;
+	if (!strcmp(text, "default"))
+		*out = BIND_DEFAULT;
+	else if (!strcmp(text, "both"))
+		*out = BIND_BOTH;
+	else if (!strcmp(text, "ipv6-only"))
+		*out = BIND_IPV6_ONLY;
+	else
+		return -EINVAL;
+	return 0;
+}
 
-	if (text[0] < '0' || text[0] > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(text, &end, 10);
-	if (*end == 'K')
-		unit = 1ULL << 10;
-	else if (*end == 'M')
-		unit = 1ULL << 20;
-	else if (*end == 'G')
-		unit = 1ULL << 30;
-	if (unit > 1)
-		end++;
-	if (*end || v == 0)
-		return -EINVAL;
-	if (errno || v > INT_MAX / unit)
-		return -ERANGE;
-	*out = (int)(v * unit);
+int listener_append(struct listener **v, size_t *n, const char *text,
+		    int type)
+{
+	struct listener *l = reallocarray(*v, *n + 1, sizeof(*l));
+	int r;
+
+	if (!l)
+		return -ENOMEM;
+	*v = l;
+	l += *n;
+	memset(l, 0, sizeof(*l));
+	l->text = text;
+	l->type = type;
+	l->fd = -1;
+	r = address_parse(text, &l->addr);
+	if (r < 0)
+		return r;
+	(*n)++;
 	return 0;
 }
 

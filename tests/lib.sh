@@ -69,32 +69,12 @@ bg() {
 	_pids+=("$BG_PID")
 }
 
-# wait_until SECONDS CMD…: polls CMD every 20 ms until it succeeds.
-wait_until() {
-	local n=$(($1 * 50))
-	shift
-	while [ "$n" -gt 0 ]; do
-		"$@" 2>/dev/null && return 0
-		sleep 0.02
-		n=$((n - 1))
-	done
-	return 1
-}
+# wait_until SECONDS CMD… (every 20 ms) and free_port.
+. "$WICK_TOP/tests/lib/poll.sh"
 
 # wait_log FILE PATTERN [SECONDS]: waits for a line matching PATTERN.
 wait_log() {
 	wait_until "${3:-10}" grep -q -- "$2" "$1"
-}
-
-# free_port: a TCP and UDP port free on loopback right now.
-free_port() {
-	local p used
-	used=$(ss -Htuan 2>/dev/null | awk '{print $5}' | sed 's/.*://' | sort -u)
-	while :; do
-		p=$((20000 + RANDOM % 30000))
-		grep -qx "$p" <<<"$used" || break
-	done
-	echo "$p"
 }
 
 # is_listening PROTO PORT: something listens on PORT (proto tcp or udp).
