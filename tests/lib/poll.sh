@@ -16,18 +16,16 @@ wait_until() {
 	return 1
 }
 
-# free_port: a TCP and UDP port free on loopback right now, not handed
-# out before by this shell (at most 1000 tries).
-_ports_given=" "
+# free_port: a TCP and UDP port free on loopback right now (at most 1000
+# tries). Called as $(free_port), it runs in a subshell, so two calls may
+# in rare cases name one port; the bind that follows then says so.
 free_port() {
 	local p used
 	used=$(ss -Htuan 2>/dev/null | awk '{print $5}' | sed 's/.*://' |
 		sort -u)
 	for _ in $(seq 1000); do
 		p=$((20000 + RANDOM % 30000))
-		grep -qx "$p" <<<"$used" || [[ $_ports_given == *" $p "* ]] ||
-			break
+		grep -qx "$p" <<<"$used" || break
 	done
-	_ports_given+="$p "
 	echo "$p"
 }
