@@ -416,7 +416,8 @@ static int run_listening(struct run *r, char **argv)
 			      i ? "," : "", r->lc.listeners[i].text);
 	r->listeners = text;
 	/* Before listening: a client must not wait for what cannot start. */
-	if (run_check_paths(r) < 0 || claim_listen_state(r, argv))
+	if (run_check_paths(r) < 0 || run_check_command(r, argv[0]) < 0 ||
+	    claim_listen_state(r, argv))
 		return 1;
 	st = listen_cli_open(&r->lc, argv, false);
 	if (st == 0 && r->listen_state)

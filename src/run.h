@@ -51,6 +51,11 @@ int run_claim(struct run *r);
  * the first that does not; 0 or a negative errno. */
 int run_check_paths(const struct run *r);
 
+/* Before listening: 0 unless COMMAND is surely missing in the sandbox's
+ * file system (its PATH searched as the sandbox will), then -ENOENT after
+ * one line. Where it cannot tell (/proc, a relative path) it says 0. */
+int run_check_command(const struct run *r, const char *command);
+
 /* Checks the options against the host, builds the environment and the
  * filter, claims the state directory, then runs the sandbox until it
  * ends (or, with --detach, until it is up). Returns wick's exit status. */

@@ -18,3 +18,39 @@ for bad in "--rootfs $T/missing-root" "-v $T/missing-src:/tmp/x"; do
 	check "… and nothing listens" sh -c "! ss -Hltn 'sport = :$port' |
 		grep -q ."
 done
+
+# A command the sandbox will not find fails the same way, before anything
+# listens, with --detach too (it used to report success and drop every
+# client). /tmp is the sandbox's own, so a host file there is missing.
+cp "$WICK_ECHO" "$T/echo-here"
+for cmd in "/no/such/server" "no-such-server" "$T/echo-here" \
+	"-e PATH=/opt/none no-such-server" "--detach --name gone$$ /no/such"; do
+	port=$(free_port)
+	# shellcheck disable=SC2086 # $cmd is several words on purpose
+	timeout 5 "$WICK" run -l 127.0.0.1:"$port" ${cmd% *} -- "${cmd##* }" \
+		>"$T/out" 2>&1 </dev/null
+	st=$?
+	expect_eq "wick run -l … $cmd: exit status 1 at once" "$st" 1
+	expect_eq "… one line" "$(wc -l <"$T/out")" 1
+	expect_match "… naming the command" "$(cat "$T/out")" \
+		"wick: run: command '${cmd##* }' *"
+	check "… and nothing listens" sh -c "! ss -Hltn 'sport = :$port' |
+		grep -q ."
+done
+check "… and no state is left" test ! -e "$XDG_RUNTIME_DIR/wick/gone$$" \
+	-a ! -e "/run/wick/gone$$"
+
+# Where it is there, it starts: through a volume, and by a PATH into one.
+for how in "-v $T/echo-here:/run/e/echo /run/e/echo" \
+	"-v $T:/tmp/t -e PATH=/tmp/t echo-here"; do
+	port=$(free_port)
+	# shellcheck disable=SC2086
+	bg "$T/ok.log" "$WICK" run -l 127.0.0.1:"$port" ${how% *} -- \
+		"${how##* }"
+	pid=$BG_PID
+	wait_log "$T/ok.log" "as fd 3"
+	out=$(echo found | socat -t 5 - TCP:127.0.0.1:"$port")
+	expect_eq "$how: the command is found and answers" "$out" found
+	kill -TERM "$pid"
+	wait "$pid"
+done
