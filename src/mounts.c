@@ -61,15 +61,20 @@ static void attach(int tree, int target, const char *path)
 		close(target);
 }
 
-/* Makes the detached TREE read-only, submounts included, before it is
- * attached anywhere. */
-static void make_ro(int tree, const char *path)
+/* Sets the MOUNT_ATTR_ flags ATTRS on the detached TREE, submounts
+ * included, before it is attached anywhere. */
+static void set_attrs(int tree, unsigned attrs, const char *path)
 {
-	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+	struct mount_attr attr = {.attr_set = attrs};
 
 	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
 			  sizeof(attr)) < 0)
-		sandbox_fail(errno, "making '%s' read-only", path);
+		sandbox_fail(errno, "setting the mount options of '%s'", path);
+}
+
+static void make_ro(int tree, const char *path)
+{
+	set_attrs(tree, MOUNT_ATTR_RDONLY, path);
 }
 
 /* A new file system of TYPE as a detached mount with the MOUNT_ATTR_
@@ -262,6 +267,7 @@ static void setup_dev(const struct sources *src)
 		sandbox_fail(errno, "opening the new '/dev'");
 	for (size_t i = 0; i < N_DEV_NODES; i++) {
 		snprintf(path, sizeof(path), NEWROOT "/dev/%s", dev_nodes[i]);
+		set_attrs(src->dev[i], nsx, path);
 		attach(src->dev[i], mount_point(path, false), path);
 	}
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)

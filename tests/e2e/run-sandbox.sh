@@ -31,6 +31,12 @@ expect_eq "name resolution fails" "$out" "rc=2"
 out=$(inside sh -c 'for p in /proc/[0-9]*; do printf "%s " "${p#/proc/}:$(cat $p/comm)"; done')
 expect_eq "no host process is visible (not even the socat listener)" \
 	"$out" "1:sh "
+# The device nodes bound in from the host carry no setuid or exec rights.
+out=$(inside sh -c 'for d in null zero full random urandom tty; do
+	awk -v p=/dev/$d '"'"'$5 == p {print p, ($6 ~ /nosuid/ && $6 ~ /noexec/)}'"'"' \
+		/proc/self/mountinfo; done | tr "\n" " "')
+expect_eq "device nodes are nosuid and noexec" "$out" \
+	"/dev/null 1 /dev/zero 1 /dev/full 1 /dev/random 1 /dev/urandom 1 /dev/tty 1 "
 # Every namespace is the sandbox's own (cgroup included: it is made, but
 # wick sets no cgroup limits; see wick-run(1)).
 for ns in user mnt pid net uts ipc cgroup; do
