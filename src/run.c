@@ -154,8 +154,41 @@ static int parse_volume(struct run *r, char *arg)
 	why = bad_destination(dst);
 	if (why)
 		return bad("volume '%s': %s", orig, why);
+	for (size_t n = strlen(dst); n > 1 && dst[n - 1] == '/'; n--)
+		dst[n - 1] = '\0'; /* "/x/" and "/x" are one place */
 	*v = (struct volume){arg, dst, mode && !strcmp(mode, "ro")};
 	r->sb.n_volumes++;
+	return 0;
+}
+
+static size_t depth(const char *path)
+{
+	size_t n = 0;
+
+	for (const char *p = path; *p; p++)
+		n += *p == '/' && p[1] && p[1] != '/';
+	return n;
+}
+
+static int by_depth(const void *a, const void *b)
+{
+	const struct volume *x = a, *y = b;
+	size_t dx = depth(x->dst), dy = depth(y->dst);
+
+	return dx != dy ? (dx < dy ? -1 : 1) : strcmp(x->dst, y->dst);
+}
+
+/* As podman does, volumes are mounted parents first, whatever their order
+ * on the command line, so that none hides another; one place twice is
+ * an error. */
+static int order_volumes(struct run *r)
+{
+	qsort(r->volumes, r->sb.n_volumes, sizeof(r->volumes[0]), by_depth);
+	for (size_t i = 1; i < r->sb.n_volumes; i++)
+		if (!strcmp(r->volumes[i - 1].dst, r->volumes[i].dst))
+			return bad("volume destination '%s' is given twice "
+				   "(bind each place once)",
+				   r->volumes[i].dst);
 	return 0;
 }
 
@@ -292,8 +325,8 @@ int run_parse(struct run *r, int argc, char **argv, int *first)
 			return -1;
 		}
 		if (opt == '?' || opt == ':')
-			return bad("unknown option or missing value: '%s' (see "
-				   "wick run --help)", argv[optind - 1]);
+			return bad("option '%s' is unknown or needs a value (see "
+				   "'wick run --help')", argv[optind - 1]);
 		st = parse_one(r, opt, optarg);
 		if (st)
 			return st;
@@ -304,6 +337,9 @@ int run_parse(struct run *r, int argc, char **argv, int *first)
 	if (r->sb.rootfs_ro && !r->sb.rootfs)
 		return bad("%s", "--read-only needs --rootfs (the host's root "
 				 "is always read-only)");
+	st = order_volumes(r);
+	if (st)
+		return st;
 	*first = optind;
 	return 0;
 }

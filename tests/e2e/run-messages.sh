@@ -102,3 +102,19 @@ out=$("$WICK" run -v "$T:/tmp/procs" -v "$T:/tmp/..x" ls -d /tmp/procs \
 	/tmp/..x 2>&1)
 expect_eq "names that only look alike are fine" "$(echo $out)" \
 	"/tmp/..x /tmp/procs"
+
+bad "one volume destination twice" 2 \
+	"wick: run: volume destination '/tmp/v' is given twice (bind each place once)" \
+	"$WICK" run --name "$n" -v "$T:/tmp/v" -v "$T:/tmp/v/" "${RAN[@]}"
+bad "an unknown option" 2 \
+	"wick: run: option '--bogus' is unknown or needs a value (see 'wick run --help')" \
+	"$WICK" run --name "$n" --bogus "${RAN[@]}"
+
+# Volumes are mounted parents first, as podman does, whatever the order
+# given: the inner one is not hidden by the outer.
+mkdir -p "$T/outer/inner" "$T/in"
+echo in >"$T/in/f"
+echo out >"$T/outer/f"
+out=$("$WICK" run -v "$T/in:/tmp/o/inner:ro" -v "$T/outer:/tmp/o" \
+	cat /tmp/o/inner/f /tmp/o/f 2>&1)
+expect_eq "an inner volume given first is still seen" "$(echo $out)" "in out"
