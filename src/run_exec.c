@@ -331,6 +331,8 @@ static const char *hint(const struct sandbox_error *e)
 		return " (is it installed in the sandbox's root?)";
 	if (!strncmp(e->what, "mounting overlay", 16))
 		return " (try --read-only)";
+	if (e->err == EMFILE || e->err == ENFILE)
+		return " (raise ulimit -n; wick run needs about 16)";
 	return "";
 }
 

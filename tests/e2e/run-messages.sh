@@ -118,3 +118,9 @@ echo out >"$T/outer/f"
 out=$("$WICK" run -v "$T/in:/tmp/o/inner:ro" -v "$T/outer:/tmp/o" \
 	cat /tmp/o/inner/f /tmp/o/f 2>&1)
 expect_eq "an inner volume given first is still seen" "$(echo $out)" "in out"
+
+# Too few file descriptors: the one line says which limit to raise.
+out=$(bash -c 'ulimit -n 10; "$0" run --name "$1" true' "$WICK" "$n" 2>&1)
+expect_match "a tiny fd limit names ulimit -n" "$out" \
+	"wick: run: *: Too many open files (raise ulimit -n; wick run needs about 16)"
+check "… and leaves no state" test ! -e "$SR/$n"
