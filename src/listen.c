@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -315,6 +316,64 @@ const char *listener_error(const struct listener *l, int r)
 			       "the vsock transport module)";
 	}
 	return strerror(-r);
+}
+
+static bool same_port(const struct address *a, const struct address *b)
+{
+	in_port_t pa = a->sa.sa.sa_family == AF_INET ? a->sa.in.sin_port
+						       : a->sa.in6.sin6_port;
+	in_port_t pb = b->sa.sa.sa_family == AF_INET ? b->sa.in.sin_port
+						       : b->sa.in6.sin6_port;
+
+	return pa == pb;
+}
+
+/* Whether A, bound first, keeps B from binding: equal addresses, or one a
+ * wildcard that covers the other (a dual-stack [::] covers IPv4). */
+static bool holds(const struct address *a, const struct address *b)
+{
+	int fa = a->sa.sa.sa_family, fb = b->sa.sa.sa_family;
+	const struct in6_addr any6 = IN6ADDR_ANY_INIT;
+
+	if (fa == AF_UNIX || fb == AF_UNIX)
+		return fa == fb && a->len == b->len &&
+		       !memcmp(&a->sa.un, &b->sa.un, a->len);
+	if (fa == AF_VSOCK || fb == AF_VSOCK)
+		return fa == fb && a->sa.vm.svm_port == b->sa.vm.svm_port &&
+		       (a->sa.vm.svm_cid == b->sa.vm.svm_cid ||
+			a->sa.vm.svm_cid == VMADDR_CID_ANY ||
+			b->sa.vm.svm_cid == VMADDR_CID_ANY);
+	if (!same_port(a, b))
+		return false;
+	if (fa == AF_INET && fb == AF_INET)
+		return a->sa.in.sin_addr.s_addr == b->sa.in.sin_addr.s_addr ||
+		       !a->sa.in.sin_addr.s_addr || !b->sa.in.sin_addr.s_addr;
+	if (fa == AF_INET6 && fb == AF_INET6)
+		return !memcmp(&a->sa.in6.sin6_addr, &b->sa.in6.sin6_addr,
+			       sizeof(any6)) ||
+		       !memcmp(&a->sa.in6.sin6_addr, &any6, sizeof(any6)) ||
+		       !memcmp(&b->sa.in6.sin6_addr, &any6, sizeof(any6));
+	return a->dual_stack || b->dual_stack;
+}
+
+const char *listener_error_in(const struct listener *ls, size_t i, int r,
+			      char *buf, size_t size)
+{
+	char other[ADDRESS_TEXT_MAX];
+
+	for (size_t j = 0; r == -EADDRINUSE && j < i; j++) {
+		if (ls[j].type != ls[i].type ||
+		    !holds(&ls[j].addr, &ls[i].addr))
+			continue;
+		address_format(&ls[j].addr, other, sizeof(other));
+		snprintf(buf, size,
+			 "address already in use by %s, listed before it "
+			 "(list each address once; a bare port already "
+			 "covers IPv4 and IPv6)",
+			 other);
+		return buf;
+	}
+	return listener_error(&ls[i], r);
 }
 
 void listener_close(struct listener *l)

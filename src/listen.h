@@ -55,6 +55,12 @@ void listener_close(struct listener *l);
  * where there is one. */
 const char *listener_error(const struct listener *l, int r);
 
+/* The same for LS[I] of a command's listeners: when the address is in
+ * use by one listed before it (a bare port holds IPv4 too), it names that
+ * one instead of blaming another process. BUF holds the text. */
+const char *listener_error_in(const struct listener *ls, size_t i, int r,
+			      char *buf, size_t size);
+
 /* "stream", "datagram" or "seqpacket". */
 const char *listener_type_name(int type);
 

@@ -325,7 +325,7 @@ static int check_combination(struct listen_cli *c, char **argv)
 int listen_cli_open(struct listen_cli *c, char **argv, bool need_path)
 {
 	struct activation *a = &c->act;
-	char where[ADDRESS_TEXT_MAX];
+	char where[ADDRESS_TEXT_MAX], why[ADDRESS_TEXT_MAX + 128];
 	int r;
 
 	r = check_combination(c, argv);
@@ -354,7 +354,8 @@ int listen_cli_open(struct listen_cli *c, char **argv, bool need_path)
 			address_format(&l->addr, where, sizeof(where));
 			log_error("listen %s (%s): %s", where,
 				  listener_type_name(l->type),
-				  listener_error(l, r));
+				  listener_error_in(c->listeners, i, r, why,
+						    sizeof(why)));
 			listen_cli_close(c);
 			return 1;
 		}

@@ -87,7 +87,7 @@ static int load_pair(const struct unit_cmd_opts *o, const char *name,
 
 static int open_listeners(struct started *s)
 {
-	char where[ADDRESS_TEXT_MAX];
+	char where[ADDRESS_TEXT_MAX], why[ADDRESS_TEXT_MAX + 128];
 
 	activation_block_signals();
 	for (size_t i = 0; i < s->sc.n_listeners; i++) {
@@ -99,7 +99,8 @@ static int open_listeners(struct started *s)
 		address_format(&l->addr, where, sizeof(where));
 		log_error("%s: listen %s (%s): %s; nothing started",
 			  s->sock.name, where, listener_type_name(l->type),
-			  listener_error(l, r));
+			  listener_error_in(s->sc.listeners, i, r, why,
+					    sizeof(why)));
 		while (i-- > 0)
 			listener_close(&s->sc.listeners[i]);
 		return 1;

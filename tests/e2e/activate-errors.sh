@@ -98,6 +98,11 @@ bad 1 "wick: listen 127.0.0.1:$port (stream): address already in use (another pr
 check "the socket file bound before the failure is gone" test ! -e "$T/first.sock"
 kill "$holder"
 
+# In use by the command's own earlier listener: that one is named.
+p2=$(free_port)
+bad 1 "wick: listen 127.0.0.1:$p2 (stream): address already in use by [::]:$p2, listed before it (list each address once; a bare port already covers IPv4 and IPv6)" \
+	activate -l "$p2" -l "127.0.0.1:$p2" true
+
 # A path that is not a socket is refused and left alone.
 echo keep >"$T/file"
 bad 1 "wick: listen $T/file (stream): the path exists and is not a socket (move it away or choose another path)" \
