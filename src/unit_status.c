@@ -1,6 +1,7 @@
 /* unit_status.c — `wick status` and `wick list-sockets`: what the state
  * directories of started units say, checked against their locks. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,48 @@ static void print_listen(const char *listen, const char *indent)
 	}
 }
 
+/* The last lines of the supervisor's log, as systemctl status shows the
+ * journal's: a service that keeps failing says why right here. Reads at
+ * most the last 4 KiB, however long the log has grown. */
+static void print_log_tail(const char *dir, int lines)
+{
+	char path[4096], buf[4096];
+	const char *p;
+	ssize_t n;
+	off_t size;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/log", dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	size = lseek(fd, 0, SEEK_END);
+	n = size < 0 ? -1
+		     : pread(fd, buf, sizeof(buf) - 1,
+			     size > (off_t)sizeof(buf) - 1
+				     ? size - (off_t)sizeof(buf) + 1
+				     : 0);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	while (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	p = buf + n;
+	while (p > buf && lines > 0)
+		if (*--p == '\n')
+			lines--;
+	if (*p == '\n')
+		p++;
+	else if (size > (off_t)sizeof(buf) - 1) /* its first line is cut */
+		p += strcspn(p, "\n") + (p[strcspn(p, "\n")] == '\n');
+	printf("\n");
+	for (size_t len; *p; p += len + (p[len] == '\n')) {
+		len = strcspn(p, "\n");
+		printf("  %.*s\n", (int)len, p);
+	}
+}
+
 /* Prints one unit; returns 0 when it runs, 3 when not (as systemctl). */
 static int status_one(const char *name)
 {
@@ -76,6 +119,7 @@ static int status_one(const char *name)
 		       (int)main_pid);
 	else
 		printf("   Service: %s, waiting for a client\n", svc);
+	print_log_tail(dir, 5);
 	free(info);
 	free(listen);
 	free(svc);

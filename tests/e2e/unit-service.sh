@@ -56,6 +56,12 @@ check "restart: gives up after 5 restarts" wait_log "$(logf rs.socket)" \
 	"rs.service: restarted 5 times within 10s; giving up"
 expect_eq "restart: 6 runs before giving up" \
 	"$(head -n 6 "$T/rs-count" | wc -l)" 6
+out=$("$WICK" status rs.socket)
+expect_match "restart: status shows the last lines of its log" "$out" \
+	"*Service: rs.service, *
+
+  wick: rs.service: *exited with status 3*"
+expect_eq "… five of them" "$(echo "$out" | grep -c '^  wick: ')" 5
 check "restart: stop" "$WICK" stop rs.socket
 
 # ExecStartPre: '-' ignores a failure; without it the service does not
