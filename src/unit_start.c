@@ -25,6 +25,7 @@ struct started {
 	struct service_config vc;
 	char *dir;
 	int lock;
+	bool now; /* started as its service: run that at once */
 };
 
 /* The service a socket activates. Accept=yes names a template; wick
@@ -194,6 +195,7 @@ static __attribute__((noreturn)) void supervisor(struct started *s)
 	a.argv = argv;
 	a.exec = unit_service_run;
 	a.exec_data = &s->vc;
+	a.now = s->now;
 	log_info("%s: supervising (pid %d), activates %s", s->sock.name,
 		 (int)getpid(), s->vc.name);
 	status = activation_run(&a);
@@ -244,14 +246,26 @@ static int prepare(struct started *s, const char *name)
 	return s->vc.state_dir && s->vc.wick ? 0 : 1;
 }
 
-static int start_one(const struct unit_cmd_opts *o, const char *name)
+/* Starts the socket unit NAME; given SERVICE (`wick start X.service`),
+ * that must be the one it activates, and it runs at once. */
+static int start_one(const struct unit_cmd_opts *o, const char *name,
+		     const char *service)
 {
-	struct started s = {.lock = -1};
+	struct started s = {.lock = -1, .now = service != NULL};
 	char pid[24];
 	pid_t child;
 	int r = 1;
 
-	if (load_pair(o, name, &s) || prepare(&s, name))
+	if (load_pair(o, name, &s))
+		goto out;
+	if (service && (s.sc.accept || strcmp(s.vc.name, service))) {
+		log_error("%s: %s activates %s%s, so it cannot start it; "
+			  "nothing started (start %s itself)",
+			  service, name, s.vc.name,
+			  s.sc.accept ? " once per connection" : "", name);
+		goto out;
+	}
+	if (prepare(&s, name))
 		goto out;
 	if (write_state(&s) < 0 || open_listeners(&s)) {
 		unit_state_remove(s.dir);
@@ -272,11 +286,41 @@ static int start_one(const struct unit_cmd_opts *o, const char *name)
 	}
 	snprintf(pid, sizeof(pid), "%d\n", (int)child);
 	(void)unit_state_write(s.dir, "pid", pid); /* status shows "?" */
-	log_info("started %s (supervisor pid %d), activates %s", name,
-		 (int)child, s.vc.name);
+	log_info("started %s (supervisor pid %d), %s %s", name, (int)child,
+		 service ? "runs" : "activates", s.vc.name);
 	r = 0;
 out:
 	started_free(&s);
+	return r;
+}
+
+/* As systemd pulls in a service's socket unit when the service starts,
+ * `wick start X.service` starts X.socket with X.service running at once;
+ * the socket stays when the service exits, until `wick stop`. */
+static int start_service(const struct unit_cmd_opts *o, const char *name)
+{
+	char *sock = unit_socket_of(name);
+	struct unit u;
+	int r;
+
+	if (!sock || unit_cmd_load(o, name, &u)) {
+		free(sock);
+		return 1; /* the service itself is missing: said */
+	}
+	unit_free(&u);
+	memset(&u, 0, sizeof(u));
+	r = unit_load(&o->path, sock, &u);
+	unit_free(&u);
+	if (r == -ENOENT) {
+		log_error("%s: wick starts a service through its socket unit "
+			  "and finds no %s (write one, or run the command "
+			  "with 'wick run')",
+			  name, sock);
+		free(sock);
+		return 1;
+	}
+	r = start_one(o, sock, name);
+	free(sock);
 	return r;
 }
 
@@ -307,9 +351,12 @@ static int stop_wait_ms(const char *dir)
 
 static int stop_one(const char *name)
 {
-	char *dir = unit_state_dir(name);
+	char *dir = unit_state_of(name), *own = unit_state_dir(name);
 	pid_t pid = dir ? unit_state_pid(dir, "pid") : 0;
+	bool via = dir && own && strcmp(dir, own); /* X.service's X.socket */
 	int r = 0, wait_ms;
+
+	free(own);
 
 	if (!dir || access(dir, F_OK) < 0) {
 		log_info("%s: not started", name);
@@ -334,18 +381,20 @@ static int stop_one(const char *name)
 	}
 	if (r == 0) {
 		unit_state_remove(dir);
-		log_info("stopped %s", name);
+		log_info("stopped %s%s", name,
+			 via ? " and the socket unit that runs it" : "");
 	}
 	free(dir);
 	return r;
 }
 
 static const char start_usage[] =
-    "usage: wick start [--unit-path DIR]... UNIT.socket...\n"
+    "usage: wick start [--unit-path DIR]... UNIT.socket|UNIT.service...\n"
     "Listens on the unit's sockets and starts its service on the first\n"
-    "client, supervised by a background wick process; 'wick stop UNIT'\n"
-    "ends it. Units are looked for in --unit-path DIRs, else in the\n"
-    "default path (see wick-units(5)).\n";
+    "client (at once for UNIT.service, whose UNIT.socket then listens),\n"
+    "supervised by a background wick process; 'wick stop UNIT' ends it.\n"
+    "Units are looked for in --unit-path DIRs, else in the default path\n"
+    "(see wick-units(5)).\n";
 
 static const char stop_usage[] =
     "usage: wick stop UNIT...\n"
@@ -363,14 +412,16 @@ int cmd_start(int argc, char **argv)
 	for (int i = o.first_arg; i < argc; i++) {
 		size_t len = strlen(argv[i]);
 
-		if (len < 7 || strcmp(argv[i] + len - 7, ".socket")) {
-			log_error("%s: wick starts socket units (NAME.socket); "
-				  "their service starts on the first client",
+		if (len > 8 && !strcmp(argv[i] + len - 8, ".service")) {
+			status |= start_service(&o, argv[i]);
+		} else if (len > 7 && !strcmp(argv[i] + len - 7, ".socket")) {
+			status |= start_one(&o, argv[i], NULL);
+		} else {
+			log_error("%s: wick starts socket units (NAME.socket) "
+				  "and services through them (NAME.service)",
 				  argv[i]);
 			status = 1;
-			continue;
 		}
-		status |= start_one(&o, argv[i]);
 	}
 	unit_path_free(&o.path);
 	return status;

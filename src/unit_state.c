@@ -195,3 +195,40 @@ char **unit_state_list(void)
 		qsort(v, n, sizeof(char *), cmp);
 	return v;
 }
+
+/* NAME.socket for NAME.service (echo@demo.service: echo@demo.socket). */
+char *unit_socket_of(const char *service)
+{
+	char *sock;
+
+	if (asprintf(&sock, "%.*s.socket", (int)(strlen(service) - 8),
+		     service) < 0)
+		return NULL;
+	return sock;
+}
+
+/* The state a unit name stands for: its own, or for X.service that of
+ * the started X.socket which runs it. Malloc'd, NULL when none. */
+char *unit_state_of(const char *name)
+{
+	size_t n = strlen(name);
+	char *dir = unit_state_dir(name), *sock, *info, *svc;
+	bool runs;
+
+	if (!dir || access(dir, F_OK) == 0 || n < 9 ||
+	    strcmp(name + n - 8, ".service"))
+		return dir;
+	free(dir);
+	sock = unit_socket_of(name);
+	dir = sock ? unit_state_dir(sock) : NULL;
+	free(sock);
+	info = dir ? unit_state_read(dir, "info") : NULL;
+	svc = info ? strstr(info, "service=") : NULL;
+	runs = svc && (svc == info || svc[-1] == '\n') &&
+	       !strncmp(svc + 8, name, n) && svc[8 + n] == '\n';
+	free(info);
+	if (runs)
+		return dir;
+	free(dir);
+	return unit_state_dir(name);
+}

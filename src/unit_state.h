@@ -14,6 +14,14 @@ char *unit_state_root(bool create);
 /* ROOT/NAME, malloc'd. */
 char *unit_state_dir(const char *name);
 
+/* NAME.socket for NAME.service (echo@demo.service: echo@demo.socket),
+ * malloc'd. */
+char *unit_socket_of(const char *service);
+
+/* The state directory NAME stands for: its own, or for X.service that of
+ * the started X.socket which runs it. Malloc'd, NULL without memory. */
+char *unit_state_of(const char *name);
+
 /* Takes the lock of DIR (creating DIR): returns the lock fd (O_CLOEXEC),
  * or -EBUSY when a live supervisor holds it, or -errno. */
 int unit_state_lock(const char *dir);

@@ -88,7 +88,7 @@ static void print_log_tail(const char *dir, int lines)
 /* Prints one unit; returns 0 when it runs, 3 when not (as systemctl). */
 static int status_one(const char *name)
 {
-	char *dir = unit_state_dir(name), *info, *listen, *svc, *desc, *frag;
+	char *dir = unit_state_of(name), *info, *listen, *svc, *desc, *frag;
 	pid_t pid, main_pid;
 	bool alive;
 

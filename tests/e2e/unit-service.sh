@@ -146,3 +146,39 @@ check "per source: refusal logged" wait_log "$(logf per.socket)" \
 	"refused connection from 127.0.0.1:[0-9]*: 1 instances for that source"
 expect_eq "per source: 127.0.0.2 served" "$(from 127.0.0.2)" hi
 check "per source: stop" "$WICK" stop per.socket
+
+# wick start X.service: its X.socket listens and X.service runs at once,
+# before any client, as systemd starts a service with its socket unit.
+port=$(free_port)
+printf '[Socket]\nListenStream=127.0.0.1:%s\n' "$port" >"$UNITS/now.socket"
+cat >"$UNITS/now.service" <<UNIT
+[Service]
+ExecStartPre=/bin/sh -c 'echo ran >$T/now-ran'
+ExecStart=$WICK_ECHO
+UNIT
+"$WICK" start --unit-path "$UNITS" now.service >"$T/now.log" 2>&1
+expect_eq "service: start now.service exits 0" "$?" 0
+unit_track now.socket
+expect_match "service: … saying which socket unit runs it" \
+	"$(cat "$T/now.log")" "wick: started now.socket (supervisor pid *), runs now.service"
+check "service: it runs before any client" wait_until 10 test -e "$T/now-ran"
+check "service: status now.service shows it running" wait_until 10 sh -c \
+	"'$WICK' status now.service | grep -q 'Service: now.service, running as pid'"
+check "service: the socket serves" echo_check tcp4 "127.0.0.1:$port"
+out=$("$WICK" stop now.service 2>&1)
+expect_eq "service: stop now.service stops both" "$out" \
+	"wick: stopped now.service and the socket unit that runs it"
+check "service: … and leaves no state" test ! -e "$(unit_state now.socket)"
+
+printf '[Service]\nExecStart=/bin/true\n' >"$UNITS/lone.service"
+out=$("$WICK" start --unit-path "$UNITS" lone.service 2>&1)
+expect_eq "service: one without a socket unit is refused (exit 1)" \
+	"$?:$out" "1:wick: lone.service: wick starts a service through its socket unit and finds no lone.socket (write one, or run the command with 'wick run')"
+printf '[Socket]\nListenStream=127.0.0.1:%s\nService=lone.service\n' \
+	"$port" >"$UNITS/other.socket"
+printf '[Service]\nExecStart=/bin/true\n' >"$UNITS/other.service"
+out=$("$WICK" start --unit-path "$UNITS" other.service 2>&1)
+expect_eq "service: one its socket does not activate is refused" \
+	"$?:$out" "1:wick: other.service: other.socket activates lone.service, so it cannot start it; nothing started (start other.socket itself)"
+check "service: … and nothing listens" sh -c "! ss -Hltn 'sport = :$port' |
+	grep -q ."
