@@ -358,6 +358,7 @@ void mounts_setup(const struct sandbox *s)
 {
 	const unsigned nsd = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
 	struct sources src;
+	int point;
 
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		sandbox_fail(errno, "making mounts private");
@@ -381,8 +382,8 @@ void mounts_setup(const struct sandbox *s)
 	if (src.notify >= 0) {
 		/* Sending to a socket needs no write access to its mount. */
 		make_ro(src.notify, SANDBOX_NOTIFY_DIR);
-		attach(src.notify, mount_point(NEWROOT SANDBOX_NOTIFY_DIR, true),
-		       SANDBOX_NOTIFY_DIR);
+		point = mount_point(NEWROOT SANDBOX_NOTIFY_DIR, true);
+		attach(src.notify, point, SANDBOX_NOTIFY_DIR);
 	}
 	setup_volumes(s, &src);
 	pivot();

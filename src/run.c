@@ -325,8 +325,9 @@ int run_parse(struct run *r, int argc, char **argv, int *first)
 			return -1;
 		}
 		if (opt == '?' || opt == ':')
-			return bad("option '%s' is unknown or needs a value (see "
-				   "'wick run --help')", argv[optind - 1]);
+			return bad("option '%s' is unknown or needs a value "
+				   "(see 'wick run --help')",
+				   argv[optind - 1]);
 		st = parse_one(r, opt, optarg);
 		if (st)
 			return st;
