@@ -86,15 +86,43 @@ wait_log() {
 	wait_until "${3:-10}" grep -q -- "$2" "$1"
 }
 
-# free_port: a TCP and UDP port free on loopback right now.
+# free_port: a TCP and UDP port free on loopback right now. It is taken
+# below the kernel's ephemeral range when there is room, so that no
+# client's connection (ours or another test's) gets it as its local port
+# between this check and the bind.
 free_port() {
-	local p used
+	local p used lo=32768 hi=60999 base=20000 span
+	read -r lo hi </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null
+	span=$((lo - base))
+	if [ "$span" -lt 2000 ]; then
+		base=$((hi + 1)) span=$((65536 - hi - 1))
+	fi
+	[ "$span" -ge 2000 ] || base=20000 span=30000
 	used=$(ss -Htuan 2>/dev/null | awk '{print $5}' | sed 's/.*://' | sort -u)
-	while :; do
-		p=$((20000 + RANDOM % 30000))
+	for _ in $(seq 1000); do
+		p=$((base + (RANDOM * 32768 + RANDOM) % span))
 		grep -qx "$p" <<<"$used" || break
 	done
 	echo "$p"
+}
+
+# dgram_reply SECONDS ADDRESS: sends stdin to the socat datagram ADDRESS
+# and prints the reply. A datagram has no end of file, so socat would
+# wait out its whole -t: this returns as soon as a whole line came back,
+# and after SECONDS at the latest.
+dgram_reply() {
+	local s=$1 addr=$2 msg out pid
+	msg=$(cat)
+	out=$(mktemp "$T/dgram.XXXXXX")
+	printf '%s\n' "$msg" | socat -t "$s" - "$addr" >"$out" 2>&1 &
+	pid=$!
+	wait_until "$s" _dgram_done "$out" "$pid"
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	cat "$out"
+}
+_dgram_done() { # FILE PID: FILE ends with a newline, or socat has ended.
+	{ [ -s "$1" ] && [ -z "$(tail -c 1 "$1")" ]; } || ! running "$2"
 }
 
 # is_listening PROTO PORT: something listens on PORT (proto tcp or udp).
@@ -105,10 +133,10 @@ is_listening() {
 	esac
 }
 
-# end_pid PID: TERM, then KILL after 5 s; returns once PID is gone.
+# end_pid PID: TERM, then KILL after 10 s; returns once PID is gone.
 end_pid() {
 	kill -TERM "$1" 2>/dev/null
-	wait_until 5 eval "! running $1" || kill -KILL "$1" 2>/dev/null
+	wait_until 10 eval "! running $1" || kill -KILL "$1" 2>/dev/null
 	wait_until 5 eval "! running $1"
 }
 
