@@ -105,6 +105,8 @@ wait_until 30 settled
 zombies=$(ps -o stat= --ppid "$wick" | grep -c Z)
 expect_eq "after 200 resets: no zombies" "$zombies" 0
 expect_eq "after 200 resets: no leaked fds" "$(fd_count "$wick")" "$before"
+[ "$(fd_count "$wick")" = "$before" ] ||
+	diag "$(ls -l "/proc/$wick/fd" | awk 'NF > 9 {print $9, $11}')"
 out=$(echo after | socat -t 20 - "TCP:127.0.0.1:$port" | tail -n 1)
 expect_eq "after 200 resets: the next client is served" "$out" after
 check "wick is still running" running "$wick"

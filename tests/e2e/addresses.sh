@@ -22,11 +22,23 @@ declare -A differ=(
 # nothing outside it is created.
 relocate() { sed -e "s|/tmp/wick-vec|$T/wick-vec|" -e "s|/nonexistent-dir|$T/nonexistent-dir|" -e "s|/tmp/aaaa|$T/aaaa|"; }
 
-run_row() { # TYPE INPUT -> prints exit status and wick's stderr
-	local type=$1 input=$2 flag=()
+# run_row TYPE INPUT: prints wick's exit status, or 124 when it was still
+# running once it said it listens (then it is ended); stderr in $T/err.
+# It waits for one or the other, not a fixed time a slow machine may miss.
+run_row() {
+	local type=$1 input=$2 flag=() pid st
 	case "$type" in datagram) flag=(-d) ;; seqpacket) flag=(--seqpacket) ;; esac
-	timeout -s TERM 0.4 "$WICK" activate "${flag[@]}" -l "$input" true 2>"$T/err"
-	echo "$?"
+	"$WICK" activate "${flag[@]}" -l "$input" true 2>"$T/err" &
+	pid=$!
+	wait_until 20 eval "! running $pid || grep -q ' as fd 3\$' '$T/err'"
+	if running "$pid"; then
+		kill -TERM "$pid"
+		wait "$pid"
+		echo 124
+	else
+		wait "$pid"
+		echo "$?"
+	fi
 }
 
 while IFS=$'\t' read -r type input exit outcome; do

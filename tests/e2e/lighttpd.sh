@@ -9,7 +9,8 @@
 . "$(dirname "$0")/../helpers/run-lib.sh"
 need curl
 
-get() { curl -s --max-time 10 "http://127.0.0.1:$1$2"; }
+# The first request starts lighttpd (in a sandbox for wick run).
+get() { curl -s --max-time 60 "http://127.0.0.1:$1$2"; }
 
 # started DIR: how many times lighttpd started with DIR's config.
 started() {
@@ -35,7 +36,7 @@ serve_case() {
 	log=$dir/activator.log
 	bg "$log" "$@"
 	pid=$BG_PID
-	if ! wait_until 10 is_listening tcp "$port"; then
+	if ! wait_until 30 is_listening tcp "$port"; then
 		not_ok "$name: listens on 127.0.0.1:$port"
 		diag "$(cat "$log")"
 		end_pid "$pid"

@@ -9,7 +9,7 @@ need socat
 
 # roundtrip PORT TEXT: what the echo server sends back for TEXT.
 roundtrip() {
-	printf '%s\n' "$2" | timeout 30 socat -t 10 - "TCP:127.0.0.1:$1"
+	printf '%s\n' "$2" | timeout 120 socat -t 90 - "TCP:127.0.0.1:$1"
 }
 
 # ctr_pid: host pid of the one running container's process.
@@ -34,7 +34,7 @@ serve_case() {
 	bg "$log" "$@" -l "127.0.0.1:$port" -- "${PODMAN[@]}" run \
 		--rm --network=none "${PODMAN_RUN_OPTS[@]}" "$PODMAN_IMAGE"
 	pid=$BG_PID
-	if ! wait_until 10 is_listening tcp "$port"; then
+	if ! wait_until 30 is_listening tcp "$port"; then
 		not_ok "$name: listens on 127.0.0.1:$port"
 		diag "$(cat "$log")"
 		end_pid "$pid"
