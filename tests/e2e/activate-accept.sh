@@ -20,11 +20,11 @@ wick=$BG_PID
 wait_log "$T/log" "as fd 3"
 # A client port checked free, not port + 1, which may be taken.
 cport=$(free_port)
-out=$(echo ping | socat -t 5 - "TCP:127.0.0.1:$port,bind=127.0.0.1:$cport")
+out=$(echo ping | socat -t 20 - "TCP:127.0.0.1:$port,bind=127.0.0.1:$cport")
 expect_eq "accept: connection on fd 3 with REMOTE_ADDR/PORT" "$out" \
 	"fds=1 pid_ok=y names=connection remote=127.0.0.1:$cport
 ping"
-out=$(echo pong | socat -t 5 - "TCP:127.0.0.1:$port")
+out=$(echo pong | socat -t 20 - "TCP:127.0.0.1:$port")
 expect_match "accept: a second connection gets its own instance" "$out" \
 	"fds=1 pid_ok=y names=connection remote=127.0.0.1:*pong"
 kill -TERM "$wick"; wait "$wick" 2>/dev/null
@@ -33,7 +33,7 @@ kill -TERM "$wick"; wait "$wick" 2>/dev/null
 if ip -6 addr show lo 2>/dev/null | grep -q '::1'; then
 	bg "$T/log6" "$WICK" activate -a -l "[::1]:$port" -- "$T/inst.sh"
 	wait_log "$T/log6" "as fd 3"
-	out=$(echo x | socat -t 5 - "TCP6:[::1]:$port" 2>/dev/null | head -n 1)
+	out=$(echo x | socat -t 20 - "TCP6:[::1]:$port" 2>/dev/null | head -n 1)
 	expect_match "accept: IPv6 REMOTE_ADDR has no brackets" "$out" "*remote=::1:*"
 	kill -TERM "$BG_PID"; wait "$BG_PID" 2>/dev/null
 else
@@ -44,7 +44,7 @@ fi
 bg "$T/log3" "$WICK" activate --accept --inetd -l "127.0.0.1:$port" -- \
 	sh -c 'read -r l; echo "got=$l fds=${LISTEN_FDS-unset} pid=${LISTEN_PID-unset} remote=$REMOTE_ADDR"'
 wait_log "$T/log3" "as fd 3"
-out=$(echo hi | socat -t 5 - "TCP:127.0.0.1:$port")
+out=$(echo hi | socat -t 20 - "TCP:127.0.0.1:$port")
 expect_eq "inetd: stdin/stdout is the connection, no LISTEN_*" "$out" \
 	"got=hi fds=unset pid=unset remote=127.0.0.1"
 kill -TERM "$BG_PID"; wait "$BG_PID" 2>/dev/null
@@ -77,7 +77,7 @@ kill -TERM "$wick"; wait "$wick" 2>/dev/null
 bg "$T/log5" "$WICK" activate --accept --seqpacket -l "$T/seq.sock" -- \
 	sh -c 'echo seq-ok >&3'
 wait_log "$T/log5" "as fd 3"
-out=$(socat -t 5 - "UNIX-CONNECT:$T/seq.sock,type=5" </dev/null 2>&1)
+out=$(socat -t 20 - "UNIX-CONNECT:$T/seq.sock,type=5" </dev/null 2>&1)
 expect_eq "--seqpacket --accept serves a connection" "$out" "seq-ok"
 kill -TERM "$BG_PID"; wait "$BG_PID" 2>/dev/null
 

@@ -90,7 +90,7 @@ check "stale socket file exists" test -S "$T/stale.sock"
 bg "$T/log3" "$WICK" activate -l "$T/stale.sock" -- "$WICK_ECHO"
 wick=$BG_PID
 check "a stale socket file is replaced" wait_log "$T/log3" "as fd 3"
-out=$(echo via-stale | socat -t 5 - "UNIX-CONNECT:$T/stale.sock")
+out=$(echo via-stale | socat -t 20 - "UNIX-CONNECT:$T/stale.sock")
 expect_eq "and serves" "$out" via-stale
 
 # The server never unlinks a path it was handed: after it exits the path
@@ -98,9 +98,9 @@ expect_eq "and serves" "$out" via-stale
 kill -TERM "$wick"; wait "$wick"
 bg "$T/log4" "$WICK" activate -l "$T/kept.sock" -- "$WICK_ECHO" --exit-after 1
 wait_log "$T/log4" "as fd 3"
-out1=$(echo one | socat -t 5 - "UNIX-CONNECT:$T/kept.sock")
+out1=$(echo one | socat -t 20 - "UNIX-CONNECT:$T/kept.sock")
 wait_log "$T/log4" "listening again" 20
-out2=$(echo two | socat -t 5 - "UNIX-CONNECT:$T/kept.sock")
+out2=$(echo two | socat -t 20 - "UNIX-CONNECT:$T/kept.sock")
 expect_eq "the path works across service exits" "$out1 $out2" "one two"
 
 # What the service started stops with it: its process group is signalled,
