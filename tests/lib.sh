@@ -69,14 +69,16 @@ bg() {
 	_pids+=("$BG_PID")
 }
 
-# wait_until SECONDS CMD…: polls CMD every 20 ms until it succeeds.
+# wait_until SECONDS CMD…: polls CMD every 20 ms until it succeeds. Its
+# counter has a name of its own: CMD sees it (bash scopes dynamically), and
+# a test's own $n in CMD must stay the test's.
 wait_until() {
-	local n=$(($1 * 50))
+	local _wait_left=$(($1 * 50))
 	shift
-	while [ "$n" -gt 0 ]; do
+	while [ "$_wait_left" -gt 0 ]; do
 		"$@" 2>/dev/null && return 0
 		sleep 0.02
-		n=$((n - 1))
+		_wait_left=$((_wait_left - 1))
 	done
 	return 1
 }

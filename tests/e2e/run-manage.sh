@@ -36,10 +36,13 @@ snapshot() {
 	our_probes | wc -l
 }
 
+t0=$(date +%s%N)
 id=$("$WICK" run -d --name "$n-web1" "${PROBE[@]}")
+diag "run -d took $((($(date +%s%N) - t0) / 1000000)) ms"
 # run -d returns once the sandbox started; its pid 1 may still be on its
 # way to exec the probe.
 wait_until 20 eval '[ "$(our_probes | wc -l)" = 1 ]'
+diag "its probe was there after $((($(date +%s%N) - t0) / 1000000)) ms"
 expect_eq "its probe is one snapshot counts" "$(our_probes | wc -l)" 1
 expect_match "run -d prints a 32-digit id" "$id" \
 	"$(printf '[0-9a-f]%.0s' $(seq 32))"
