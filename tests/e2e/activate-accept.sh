@@ -121,7 +121,8 @@ wick=$BG_PID
 wait_log "$T/log7" "as fd 3"
 answered=0
 for i in $(seq 100); do
-	[ "$(socat -t 20 - "TCP:127.0.0.1:$port" </dev/null 2>/dev/null)" = one ] &&
+	[ "$(socat -t 20 - "TCP:127.0.0.1:$port" </dev/null 2>/dev/null)" = \
+		one ] &&
 		answered=$((answered + 1))
 done
 expect_eq "max-connections 1: 100 sequential clients all served" "$answered" 100

@@ -126,7 +126,8 @@ wait_log "$T/log6" "as fd 3"
 echo x | socat -u - "UDP:127.0.0.1:$port"
 wait_until 20 test -s "$T/child"
 check "a leftover is stopped when the service exits" \
-	wait_log "$T/log6" "stopping what pid [0-9]* left running in its process group" 20
+	wait_log "$T/log6" \
+		"stopping what pid [0-9]* left running in its process group" 20
 check "… and is gone" wait_until 20 eval "! running $(cat "$T/child")"
 kill -TERM "$wick"; wait "$wick"
 
@@ -157,7 +158,8 @@ while [ -e "/proc/$wick/fd/$nfd" ]; do nfd=$((nfd + 1)); done
 prlimit --pid "$wick" --nofile="$nfd:"
 hold=()
 for i in 1 2 3; do
-	(echo "q$i" | socat -t 60 - "TCP:127.0.0.1:$port" >"$T/q$i" 2>/dev/null) &
+	(echo "q$i" | socat -t 60 - "TCP:127.0.0.1:$port" >"$T/q$i" \
+		2>/dev/null) &
 	hold+=($!)
 done
 check "out of fds: the pause is logged" \

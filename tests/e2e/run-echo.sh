@@ -31,11 +31,13 @@ wait_until 20 is_listening tcp "$port"
 # The first client starts the sandbox: a budget for a slow machine.
 ask() { timeout 60 socat -t 20 - "$1"; }
 expect_eq "TCP 127.0.0.1" "$(echo hello | ask TCP:127.0.0.1:"$port")" "hello"
-expect_eq "UDP 127.0.0.1" "$(echo hello | dgram_reply 20 UDP:127.0.0.1:"$port")" "hello"
+expect_eq "UDP 127.0.0.1" \
+	"$(echo hello | dgram_reply 20 UDP:127.0.0.1:"$port")" "hello"
 expect_eq "Unix stream" "$(echo hello | ask UNIX-CONNECT:"$sock")" "hello"
 if [ $v6 -eq 1 ]; then
 	expect_eq "TCP ::1" "$(echo hello | ask TCP6:[::1]:"$port")" "hello"
-	expect_eq "UDP ::1" "$(echo hello | dgram_reply 20 UDP6:[::1]:"$port")" "hello"
+	expect_eq "UDP ::1" \
+		"$(echo hello | dgram_reply 20 UDP6:[::1]:"$port")" "hello"
 else
 	skip "TCP and UDP on ::1" "no IPv6 loopback here"
 fi

@@ -54,7 +54,8 @@ expect_eq "ps lists the listen addresses" "$out" \
 # sandbox's pid is published as the server starts, maybe after it answered.
 wait_until 20 test -s "$(state_root)/lw/sandbox"
 kill -TERM "$(cat "$(state_root)/lw/sandbox")"
-check "after the server ends, wick listens again" wait_log "$T/l.log" "listening again" 20
+check "after the server ends, wick listens again" \
+	wait_log "$T/l.log" "listening again" 20
 out=$(echo two | ask TCP:127.0.0.1:"$port")
 expect_match "the next client starts a new sandbox" "$out" "peer=127.0.0.1:* two"
 kill -TERM "$act"

@@ -105,7 +105,8 @@ st1=$BG_PID
 wait_until 20 test -s "$SR/$n-st1/pid"
 inner=$(cat "$SR/$n-st1/pid")
 kill -KILL "$st1"
-check "a killed wick takes its sandbox along" wait_until 20 eval "! running $inner"
+check "a killed wick takes its sandbox along" \
+	wait_until 20 eval "! running $inner"
 out=$("$WICK" ps | grep "^$n-st1 " | tr -s ' ')
 # Any wick run of this user sweeps stale state, and as root others may
 # run meanwhile: only a leftover still there can be shown and removed.

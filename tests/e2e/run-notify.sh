@@ -74,7 +74,8 @@ expect_eq "… and wick exits 1" "$st" "1"
 check "… within a few seconds ($took s)" test "$took" -le 15
 # Only this run's own directory is looked at: other wicks on the machine
 # may come and go in the shared state root meanwhile.
-check "… leaving no state behind" wait_until 20 test ! -e "$(state_root)/silent"
+check "… leaving no state behind" \
+	wait_until 20 test ! -e "$(state_root)/silent"
 
 receiver "$T/conmon.sock"
 out=$(NOTIFY_SOCKET=$T/conmon.sock "$WICK" run -d --name cm --init \

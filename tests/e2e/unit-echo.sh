@@ -108,7 +108,8 @@ sup=$(cat "$state/pid")
 out=$("$WICK" stop echo@demo.socket 2>&1)
 expect_eq "stop exits 0" "$?" 0
 check "supervisor gone" wait_until 20 eval "! running $sup"
-check "service gone" wait_until 20 eval "[ -n '$main_pid' ] && ! running $main_pid"
+check "service gone" \
+	wait_until 20 eval "[ -n '$main_pid' ] && ! running $main_pid"
 check "state directory removed" eval "[ ! -e '$state' ]"
 # The sandboxed server holds the sockets too, and may take a moment more.
 check "tcp port released" wait_until 20 eval "! is_listening tcp $port"

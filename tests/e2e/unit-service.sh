@@ -91,7 +91,8 @@ check "pre2: start" start_unit pre2.socket
 poke "$port" >/dev/null &
 _pids+=($!)
 check "pre2: a missing ExecStartPre is named with its cause" \
-	wait_log "$(logf pre2.socket)" "/nonexistent/pre.*No such file or directory" 20
+	wait_log "$(logf pre2.socket)" \
+		"/nonexistent/pre.*No such file or directory" 20
 check "pre2: stop" "$WICK" stop pre2.socket
 
 # Accept=yes: the connection is fd 3 of one instance per client.
