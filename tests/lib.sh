@@ -142,9 +142,13 @@ end_pid() {
 	wait_until 5 eval "! running $1"
 }
 
-# running PID: the process exists and is not a zombie.
+# running PID: the process exists and is neither a zombie nor being
+# reaped (state X, seen while its parent collects it) nor gone while
+# being looked at.
 running() {
-	[ -d "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+	local st
+	st=$(grep '^State:' "/proc/$1/status" 2>/dev/null) || return 1
+	case $st in *"Z ("* | *"X ("*) return 1 ;; esac
 }
 
 # fd_count PID: open fds of a process.
