@@ -11,14 +11,7 @@
 
 #include <wick/daemon.h>
 
-union local_addr {
-	struct sockaddr sa;
-	struct sockaddr_in in;
-	struct sockaddr_in6 in6;
-	struct sockaddr_un un;
-	struct sockaddr_vm vm;
-	struct sockaddr_storage storage;
-};
+#include "sockaddr_any.h"
 
 static int int_option(int fd, int name, int *value)
 {
@@ -64,7 +57,7 @@ static int socket_matches(int fd, int type, int listening)
 	return 1;
 }
 
-static int local_address(int fd, union local_addr *a, socklen_t *len)
+static int local_address(int fd, union sockaddr_any *a, socklen_t *len)
 {
 	memset(a, 0, sizeof(*a));
 	*len = sizeof(*a);
@@ -77,7 +70,7 @@ static int local_address(int fd, union local_addr *a, socklen_t *len)
 
 int wick_is_socket(int fd, int family, int type, int listening)
 {
-	union local_addr a;
+	union sockaddr_any a;
 	socklen_t len;
 	int r;
 
@@ -93,29 +86,31 @@ int wick_is_socket(int fd, int family, int type, int listening)
 }
 
 /* The common start of the address predicates: FD is a socket of TYPE
- * in the LISTENING state asked for (1), or not (0); its local address
- * goes to *A. */
-static int bound_socket(int fd, int type, int listening,
-			union local_addr *a, socklen_t *len)
+ * in the LISTENING state asked for, bound in FAMILY (0: any) (1), or
+ * not (0); its local address goes to *A. */
+static int bound_socket(int fd, int family, int type, int listening,
+			union sockaddr_any *a, socklen_t *len)
 {
 	int r = socket_matches(fd, type, listening);
 
 	if (r <= 0)
 		return r;
 	r = local_address(fd, a, len);
-	return r < 0 ? r : 1;
+	if (r < 0)
+		return r;
+	return family == 0 || a->sa.sa_family == family;
 }
 
 int wick_is_socket_inet(int fd, int family, int type, int listening,
 			uint16_t port)
 {
-	union local_addr a;
+	union sockaddr_any a;
 	socklen_t len;
 	int r;
 
 	if (family != 0 && family != AF_INET && family != AF_INET6)
 		return -EINVAL;
-	r = bound_socket(fd, type, listening, &a, &len);
+	r = bound_socket(fd, 0, type, listening, &a, &len);
 	if (r <= 0)
 		return r;
 	if (a.sa.sa_family != AF_INET && a.sa.sa_family != AF_INET6)
@@ -153,13 +148,13 @@ static int unix_path_matches(const struct sockaddr_un *un, socklen_t len,
 int wick_is_socket_unix(int fd, int type, int listening, const char *path,
 			size_t length)
 {
-	union local_addr a;
+	union sockaddr_any a;
 	socklen_t len;
 	int r;
 
-	r = bound_socket(fd, type, listening, &a, &len);
-	if (r <= 0 || a.sa.sa_family != AF_UNIX)
-		return r < 0 ? r : 0;
+	r = bound_socket(fd, AF_UNIX, type, listening, &a, &len);
+	if (r <= 0)
+		return r;
 	if (!path)
 		return 1;
 	return unix_path_matches(&a.un, len, path, length);
@@ -168,13 +163,13 @@ int wick_is_socket_unix(int fd, int type, int listening, const char *path,
 int wick_is_socket_vsock(int fd, int type, int listening, unsigned int cid,
 			 unsigned int port)
 {
-	union local_addr a;
+	union sockaddr_any a;
 	socklen_t len;
 	int r;
 
-	r = bound_socket(fd, type, listening, &a, &len);
-	if (r <= 0 || a.sa.sa_family != AF_VSOCK)
-		return r < 0 ? r : 0;
+	r = bound_socket(fd, AF_VSOCK, type, listening, &a, &len);
+	if (r <= 0)
+		return r;
 	if (cid != VMADDR_CID_ANY && a.vm.svm_cid != cid)
 		return 0;
 	if (port != 0 && port != VMADDR_PORT_ANY && a.vm.svm_port != port)

@@ -33,11 +33,9 @@ static int listen_pid_is_ours(void)
 
 	if (!e)
 		return 0;
-	r = number_parse_unsigned(e, INT_MAX, &pid);
+	r = number_parse(e, 0, 1, INT_MAX, &pid);
 	if (r < 0)
 		return r;
-	if (pid == 0)
-		return -ERANGE;
 	return (pid_t)pid == getpid();
 }
 

@@ -3,7 +3,6 @@
  * abstract name, or a VSOCK address for a supervisor outside the VM. */
 #include <errno.h>
 #include <stdarg.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include <wick/daemon.h>
 
 #include "number.h"
+#include "unix_address.h"
 
 struct notify_target {
 	union {
@@ -25,32 +25,6 @@ struct notify_target {
 	} addr;
 	socklen_t len;
 };
-
-static int parse_unix(const char *e, struct notify_target *t)
-{
-	const size_t base = offsetof(struct sockaddr_un, sun_path);
-	size_t n = strlen(e);
-
-	t->addr.un.sun_family = AF_UNIX;
-	if (e[0] == '/') {
-		/* The length counts the path's NUL, as for any path bind. */
-		if (n >= sizeof(t->addr.un.sun_path))
-			return -ENAMETOOLONG;
-		memcpy(t->addr.un.sun_path, e, n + 1);
-		t->len = (socklen_t)(base + n + 1);
-		return 0;
-	}
-	/* "@name": a leading NUL, then the name without a trailing NUL;
-	 * the kernel compares every byte counted in the length. */
-	if (n < 2)
-		return -EINVAL;
-	if (n > sizeof(t->addr.un.sun_path))
-		return -ENAMETOOLONG;
-	t->addr.un.sun_path[0] = '\0';
-	memcpy(t->addr.un.sun_path + 1, e + 1, n - 1);
-	t->len = (socklen_t)(base + n);
-	return 0;
-}
 
 /* A decimal field of vsock:CID:PORT, ending at STOP. */
 static int parse_vsock_field(const char *s, char stop, unsigned *out,
@@ -67,7 +41,7 @@ static int parse_vsock_field(const char *s, char stop, unsigned *out,
 		return -ERANGE;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
-	r = number_parse_unsigned(buf, 0xffffffffUL, &v);
+	r = number_parse(buf, 0, 0, 0xffffffffUL, &v);
 	if (r < 0)
 		return r;
 	*out = (unsigned)v;
@@ -98,7 +72,7 @@ static int notify_parse(const char *e, struct notify_target *t)
 {
 	memset(t, 0, sizeof(*t));
 	if (e[0] == '/' || e[0] == '@')
-		return parse_unix(e, t);
+		return unix_address_parse(e, &t->addr.un, &t->len);
 	if (strncmp(e, "vsock:", strlen("vsock:")) == 0)
 		return parse_vsock(e, t);
 	return -EINVAL;

@@ -1,62 +1,97 @@
-/* number.c — strict decimal parsing for values read from the environment.
- * Decimal only: systemd's base detection would read "010" as 8, which no
- * activator means. */
+/* number.c — strict whole-number parsing for values read from the
+ * environment, the command line and unit files. Decimal unless asked:
+ * systemd's base detection would read "010" as 8, which no activator
+ * means. */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "number.h"
 
-/* Whitespace as isspace() sees it in the C locale, which is what
- * strtol() would skip anyway; we skip it ourselves to inspect the sign. */
-static const char *skip_space(const char *s)
+/* The number at the start of TEXT as a sign and a magnitude; *END gets
+ * what follows the digits. Whitespace is what isspace() skips in the C
+ * locale, as strtol() would; we skip it ourselves to see the sign.
+ * Returns 0, -EINVAL (no digit of the base) or -ERANGE (overflow). */
+static int read_number(const char *text, unsigned flags, bool *minus,
+		       unsigned long *v, char **end)
 {
-	return s + strspn(s, " \t\n\v\f\r");
-}
+	int base = flags & NUMBER_OCTAL ? 8 : 10;
+	const char *s = text;
 
-static int digits_follow(const char *s)
-{
-	if (*s == '+' || *s == '-')
-		s++;
-	return *s >= '0' && *s <= '9';
+	*minus = false;
+	if (!(flags & NUMBER_DIGITS)) {
+		s += strspn(s, " \t\n\v\f\r");
+		*minus = *s == '-';
+		if (*s == '-' || *s == '+')
+			s++;
+	}
+	if (*s < '0' || *s >= '0' + base)
+		return -EINVAL;
+	errno = 0;
+	*v = strtoul(s, end, base);
+	return errno == ERANGE ? -ERANGE : 0;
 }
 
 int number_parse_int(const char *text, int *out)
 {
-	const char *s = skip_space(text);
+	unsigned long v, limit;
+	bool minus;
 	char *end;
-	long v;
+	int r;
 
-	if (!digits_follow(s))
+	r = read_number(text, 0, &minus, &v, &end);
+	if (r == -EINVAL || *end != '\0')
 		return -EINVAL;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*end != '\0')
-		return -EINVAL;
-	if (errno == ERANGE || v < INT_MIN || v > INT_MAX)
+	limit = minus ? (unsigned long)INT_MAX + 1 : INT_MAX;
+	if (r < 0 || v > limit)
 		return -ERANGE;
-	*out = (int)v;
+	*out = minus ? (int)-(long long)v : (int)v;
 	return 0;
 }
 
-int number_parse_unsigned(const char *text, unsigned long max,
-			  unsigned long *out)
+int number_parse(const char *text, unsigned flags, unsigned long min,
+		 unsigned long max, unsigned long *out)
 {
-	const char *s = skip_space(text);
-	char *end;
 	unsigned long v;
+	bool minus;
+	char *end;
+	int r;
 
-	if (!digits_follow(s))
+	r = read_number(text, flags, &minus, &v, &end);
+	if (r == -EINVAL || *end != '\0')
 		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (*end != '\0')
-		return -EINVAL;
-	/* strtoul() wraps "-1" to ULONG_MAX; a negative value is out of
-	 * range for an unsigned quantity. */
-	if (errno == ERANGE || v > max || (*s == '-' && v != 0))
+	/* Every caller counts or names something: below zero is out of
+	 * range, but "-0" is 0 as strtol() reads it. */
+	if (r < 0 || v < min || v > max || (minus && v != 0))
 		return -ERANGE;
 	*out = v;
+	return 0;
+}
+
+int number_parse_size(const char *text, int *out)
+{
+	unsigned long v, unit = 1;
+	bool minus;
+	char *end;
+	int r;
+
+	r = read_number(text, NUMBER_DIGITS, &minus, &v, &end);
+	if (r == -EINVAL)
+		return -EINVAL;
+	if (*end == 'K')
+		unit = 1UL << 10;
+	else if (*end == 'M')
+		unit = 1UL << 20;
+	else if (*end == 'G')
+		unit = 1UL << 30;
+	if (unit > 1)
+		end++;
+	if (*end || v == 0)
+		return -EINVAL;
+	if (r < 0 || v > INT_MAX / unit)
+		return -ERANGE;
+	*out = (int)(v * unit);
 	return 0;
 }

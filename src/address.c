@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../lib/unix_address.h"
 #include "address.h"
 
 /* Reads a decimal number of at most MAX. "-5" is a number out of range,
@@ -45,30 +46,6 @@ static int parse_port(const char *s, in_port_t *port)
 	if (v == 0)
 		return -ERANGE;
 	*port = htons((uint16_t)v);
-	return 0;
-}
-
-static int parse_unix(const char *text, struct address *a)
-{
-	size_t n = strlen(text);
-
-	a->sa.un.sun_family = AF_UNIX;
-	if (text[0] == '@') {
-		/* Abstract: a leading NUL, no trailing one in the length. */
-		if (n < 2)
-			return -EINVAL;
-		if (n > sizeof(a->sa.un.sun_path))
-			return -ENAMETOOLONG;
-		a->sa.un.sun_path[0] = '\0';
-		memcpy(a->sa.un.sun_path + 1, text + 1, n - 1);
-		a->len =
-			(socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
-		return 0;
-	}
-	if (n >= sizeof(a->sa.un.sun_path))
-		return -ENAMETOOLONG;
-	memcpy(a->sa.un.sun_path, text, n + 1);
-	a->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
 	return 0;
 }
 
@@ -162,7 +139,7 @@ int address_parse(const char *text, struct address *out)
 
 	memset(out, 0, sizeof(*out));
 	if (text[0] == '/' || text[0] == '@')
-		return parse_unix(text, out);
+		return unix_address_parse(text, &out->sa.un, &out->len);
 	if (!strncmp(text, "vsock:", 6))
 		return parse_vsock(text + 6, out);
 	if (text[0] == '[')

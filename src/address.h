@@ -2,20 +2,9 @@
 #ifndef WICK_ADDRESS_H
 #define WICK_ADDRESS_H
 
-#include <netinet/in.h>
 #include <stdbool.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <linux/vm_sockets.h>
 
-union sockaddr_any {
-	struct sockaddr sa;
-	struct sockaddr_in in;
-	struct sockaddr_in6 in6;
-	struct sockaddr_un un;
-	struct sockaddr_vm vm;
-	struct sockaddr_storage storage;
-};
+#include "../lib/sockaddr_any.h"
 
 struct address {
 	union sockaddr_any sa;

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/number.h"
 #include "commands.h"
 #include "control.h"
 #include "log.h"
@@ -176,18 +177,14 @@ static int parse_end(int argc, char **argv, const char *opts, int *secs,
 	const char *cmd = argv[0], *use = opts[2] == 't'
 						  ? "[-t SECONDS] NAME..."
 						  : "[-f] NAME...";
-	char *end;
-	long v;
+	unsigned long v;
 	int o;
 
 	optind = 1;
 	opterr = 0;
 	while ((o = getopt(argc, argv, opts)) != -1) {
 		if (o == 't') {
-			errno = 0;
-			v = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || v < 0 ||
-			    v > 86400) {
+			if (number_parse(optarg, 0, 0, 86400, &v) < 0) {
 				log_error("%s: -t '%s' is not a number of "
 					  "seconds (0 to 86400)", cmd, optarg);
 				return -1;

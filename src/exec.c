@@ -20,6 +20,7 @@
 #include "pty.h"
 #include "sandbox.h"
 #include "seccomp.h"
+#include "spawn.h"
 #include "state.h"
 
 /* The user namespace goes first: it grants the rights to join the rest. */
@@ -169,7 +170,7 @@ static int run_in(pid_t target, char **argv, struct restrictions *rs)
 	}
 	if (waitpid(pid, &ws, 0) < 0)
 		return 1;
-	return sandbox_exit_status(ws);
+	return spawn_exit_status(ws);
 }
 
 #define EXEC_USAGE "wick exec [-i] [-t] NAME COMMAND [ARG...]"

@@ -11,6 +11,7 @@
 #include "caps.h"
 #include "sandbox.h"
 #include "seccomp.h"
+#include "spawn.h"
 
 static const int forwarded[] = {SIGHUP,  SIGINT,  SIGQUIT, SIGUSR1,
 				SIGUSR2, SIGTERM, SIGWINCH, SIGCONT};
@@ -29,7 +30,7 @@ static void reap(pid_t server, int *status, bool *done)
 
 	while ((p = waitpid(-1, &ws, WNOHANG)) > 0)
 		if (p == server) {
-			*status = sandbox_exit_status(ws);
+			*status = spawn_exit_status(ws);
 			*done = true;
 		}
 }

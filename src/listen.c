@@ -2,11 +2,12 @@
  * the Unix socket files wick owns. */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "listen.h"
@@ -20,28 +21,37 @@ void listen_opts_default(struct listen_opts *o)
 	o->ipv6_only = BIND_DEFAULT;
 }
 
-int listen_parse_size(const char *text, int *out)
+int listen_parse_ipv6_only(const char *text, enum bind_ipv6_only *out)
 {
-	unsigned long long v, unit = 1;
-	char *end;
+	if (!strcmp(text, "default"))
+		*out = BIND_DEFAULT;
+	else if (!strcmp(text, "both"))
+		*out = BIND_BOTH;
+	else if (!strcmp(text, "ipv6-only"))
+		*out = BIND_IPV6_ONLY;
+	else
+		return -EINVAL;
+	return 0;
+}
 
-	if (text[0] < '0' || text[0] > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(text, &end, 10);
-	if (*end == 'K')
-		unit = 1ULL << 10;
-	else if (*end == 'M')
-		unit = 1ULL << 20;
-	else if (*end == 'G')
-		unit = 1ULL << 30;
-	if (unit > 1)
-		end++;
-	if (*end || v == 0)
-		return -EINVAL;
-	if (errno || v > INT_MAX / unit)
-		return -ERANGE;
-	*out = (int)(v * unit);
+int listener_append(struct listener **v, size_t *n, const char *text,
+		    int type)
+{
+	struct listener *l = reallocarray(*v, *n + 1, sizeof(*l));
+	int r;
+
+	if (!l)
+		return -ENOMEM;
+	*v = l;
+	l += *n;
+	memset(l, 0, sizeof(*l));
+	l->text = text;
+	l->type = type;
+	l->fd = -1;
+	r = address_parse(text, &l->addr);
+	if (r < 0)
+		return r;
+	(*n)++;
 	return 0;
 }
 
@@ -167,6 +177,40 @@ static int open_socket(struct listener *l)
 	return fd < 0 ? -errno : fd;
 }
 
+/* Another wick starting on the same path at the same moment would see our
+ * socket, bound but not yet listening, as stale and take the path from
+ * us. So the stale check, bind and listen happen under a lock on the
+ * parent directory that every wick takes. Returns the locked directory,
+ * or -1 to go on without (an unreadable directory, or a lock held for
+ * seconds by someone else). */
+static int lock_parent(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct timespec pause = { 0, 10 * 1000 * 1000 };
+	char *slash;
+	int fd;
+
+	strcpy(dir, path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return -1;
+	slash[slash == dir] = '\0'; /* "/NAME" lives in "/" itself */
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	/* Bounded: wick's signals are blocked, so no alarm could end a
+	 * blocking wait. Holders keep it for microseconds. */
+	for (int i = 0; i < 500; i++) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return fd;
+		if (errno != EWOULDBLOCK)
+			break;
+		nanosleep(&pause, NULL);
+	}
+	close(fd);
+	return -1;
+}
+
 static int bind_path(struct listener *l, int fd, const struct listen_opts *o)
 {
 	const char *path = l->addr.sa.un.sun_path;
@@ -175,8 +219,6 @@ static int bind_path(struct listener *l, int fd, const struct listen_opts *o)
 	int r;
 
 	r = clear_stale(l);
-	if (r == 0)
-		r = make_parents(path, o->directory_mode);
 	if (r < 0)
 		return r;
 	/* The mode comes from the umask at bind time: a chmod after it
@@ -198,6 +240,27 @@ static int bind_path(struct listener *l, int fd, const struct listen_opts *o)
 	return 0;
 }
 
+static int bind_and_listen(struct listener *l, int fd,
+			   const struct listen_opts *o)
+{
+	int lock = -1, r;
+
+	if (is_unix_path(&l->addr)) {
+		r = make_parents(l->addr.sa.un.sun_path, o->directory_mode);
+		if (r < 0)
+			return r;
+		lock = lock_parent(l->addr.sa.un.sun_path);
+		r = bind_path(l, fd, o);
+	} else {
+		r = bind(fd, &l->addr.sa.sa, l->addr.len) < 0 ? -errno : 0;
+	}
+	if (r == 0 && l->type != SOCK_DGRAM && listen(fd, o->backlog) < 0)
+		r = -errno;
+	if (lock >= 0)
+		close(lock); /* releases the lock */
+	return r;
+}
+
 int listener_open(struct listener *l, const struct listen_opts *o)
 {
 	int fd, r;
@@ -206,12 +269,8 @@ int listener_open(struct listener *l, const struct listen_opts *o)
 	if (fd < 0)
 		return fd;
 	r = set_options(fd, l, o);
-	if (r == 0 && is_unix_path(&l->addr))
-		r = bind_path(l, fd, o);
-	else if (r == 0 && bind(fd, &l->addr.sa.sa, l->addr.len) < 0)
-		r = -errno;
-	if (r == 0 && l->type != SOCK_DGRAM && listen(fd, o->backlog) < 0)
-		r = -errno;
+	if (r == 0)
+		r = bind_and_listen(l, fd, o);
 	if (r < 0) {
 		close(fd);
 		if (l->made_path)

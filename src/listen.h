@@ -22,6 +22,10 @@ struct listen_opts {
 
 void listen_opts_default(struct listen_opts *o);
 
+/* "default", "both" or "ipv6-only", as --bind-ipv6-only and
+ * BindIPv6Only= take it. Returns 0 or -EINVAL. */
+int listen_parse_ipv6_only(const char *text, enum bind_ipv6_only *out);
+
 struct listener {
 	const char *text; /* as the user wrote it */
 	int type;         /* SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET */
@@ -33,6 +37,11 @@ struct listener {
 	ino_t ino;
 };
 
+/* Adds a listener for TEXT of TYPE to the array *V of *N, not yet open.
+ * Returns 0, -ENOMEM, or address_parse()'s error (nothing is added). */
+int listener_append(struct listener **v, size_t *n, const char *text,
+		    int type);
+
 /* Creates and binds L->fd. A stale Unix socket file (nothing accepts) is
  * replaced; a live one gives -EADDRINUSE; a non-socket gives -EEXIST.
  * Returns 0 or -errno; on error nothing is left open or created. */
@@ -41,10 +50,6 @@ int listener_open(struct listener *l, const struct listen_opts *o);
 /* Closes L->fd and removes the socket file if we made it and it is still
  * the same inode. */
 void listener_close(struct listener *l);
-
-/* A buffer size in bytes with an optional K, M or G suffix (powers of
- * 1024), as systemd's ReceiveBuffer= reads it: 0 or -EINVAL/-ERANGE. */
-int listen_parse_size(const char *text, int *out);
 
 /* What went wrong in listener_open(), said for the user with a remedy
  * where there is one. */

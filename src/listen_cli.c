@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/number.h"
 #include "commands.h"
 #include "listen_cli.h"
 #include "log.h"
@@ -73,27 +74,18 @@ static const char *address_error(int r)
 	       "@name or vsock:CID:PORT)";
 }
 
+/* TYPE 0: decided by -d/--seqpacket at the end. */
 static int add_listener(struct listen_cli *c, const char *text, int type)
 {
-	struct listener *l;
-	int r;
+	int r = listener_append(&c->listeners, &c->n_listeners, text, type);
 
-	l = reallocarray(c->listeners, c->n_listeners + 1, sizeof(*l));
-	if (!l)
+	if (r == -ENOMEM)
 		return usage_error("out of memory");
-	c->listeners = l;
-	l = &c->listeners[c->n_listeners];
-	memset(l, 0, sizeof(*l));
-	l->text = text;
-	l->type = type; /* 0: decided by -d/--seqpacket at the end */
-	l->fd = -1;
-	r = address_parse(text, &l->addr);
 	if (r < 0) {
 		log_error("invalid listen address '%s': %s", text,
 			  address_error(r));
 		return -EXIT_USAGE;
 	}
-	c->n_listeners++;
 	return 1;
 }
 
@@ -138,12 +130,9 @@ static int add_names(struct listen_cli *c, char *arg)
 static int parse_uint(const char *arg, const char *opt, unsigned max,
 		      unsigned *out)
 {
-	char *end;
 	unsigned long v;
 
-	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (errno || end == arg || *end || arg[0] == '-' || v > max || !v) {
+	if (number_parse(arg, 0, 1, max, &v) < 0) {
 		log_error("invalid %s '%s': expected a number from 1 to %u",
 			  opt, arg, max);
 		return -EXIT_USAGE;
@@ -154,12 +143,9 @@ static int parse_uint(const char *arg, const char *opt, unsigned max,
 
 static int parse_mode(struct listen_cli *c, const char *arg)
 {
-	char *end;
 	unsigned long v;
 
-	errno = 0;
-	v = strtoul(arg, &end, 8);
-	if (errno || end == arg || *end || v > 07777)
+	if (number_parse(arg, NUMBER_OCTAL, 0, 07777, &v) < 0)
 		return usage_error("invalid --socket-mode '%s': expected an "
 				   "octal mode such as 0660", arg);
 	c->opts.socket_mode = (mode_t)v;
@@ -168,13 +154,7 @@ static int parse_mode(struct listen_cli *c, const char *arg)
 
 static int parse_ipv6_only(struct listen_cli *c, const char *arg)
 {
-	if (!strcmp(arg, "default"))
-		c->opts.ipv6_only = BIND_DEFAULT;
-	else if (!strcmp(arg, "both"))
-		c->opts.ipv6_only = BIND_BOTH;
-	else if (!strcmp(arg, "ipv6-only"))
-		c->opts.ipv6_only = BIND_IPV6_ONLY;
-	else
+	if (listen_parse_ipv6_only(arg, &c->opts.ipv6_only) < 0)
 		return usage_error("invalid --bind-ipv6-only '%s': use "
 				   "default, both or ipv6-only", arg);
 	return 1;
@@ -204,7 +184,7 @@ static int parse_interval(struct listen_cli *c, const char *arg)
 
 static int parse_bytes(const char *arg, const char *opt, int *out)
 {
-	if (listen_parse_size(arg, out) == 0)
+	if (number_parse_size(arg, out) == 0)
 		return 1;
 	log_error("invalid %s '%s': expected a size in bytes from 1 to 2G, "
 		  "such as 4M",

@@ -43,27 +43,77 @@ static int grab(const char *path, bool recursive)
 	return fd;
 }
 
-static void attach(int tree, const char *dst)
+/* Mounts the detached TREE on TARGET: an O_PATH fd from mount_point(),
+ * so that nothing is looked up by path inside the new root again, or
+ * AT_FDCWD for a place in the staging tmpfs, which is wick's own. PATH
+ * names the place in messages. Both fds are used up. */
+static void attach(int tree, int target, const char *path)
 {
-	if (move_mount(tree, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		sandbox_fail(errno, "mounting at '%s'", dst);
+	unsigned flags = MOVE_MOUNT_F_EMPTY_PATH;
+
+	if (target != AT_FDCWD)
+		flags |= MOVE_MOUNT_T_EMPTY_PATH;
+	if (move_mount(tree, "", target, target == AT_FDCWD ? path : "",
+		       flags) < 0)
+		sandbox_fail(errno, "mounting at '%s'", path);
 	close(tree);
+	if (target != AT_FDCWD)
+		close(target);
 }
 
-static void make_ro(const char *path)
+/* Makes the detached TREE read-only, submounts included, before it is
+ * attached anywhere. */
+static void make_ro(int tree, const char *path)
 {
 	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
 
-	if (mount_setattr(AT_FDCWD, path, AT_RECURSIVE, &attr,
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
 			  sizeof(attr)) < 0)
 		sandbox_fail(errno, "making '%s' read-only", path);
 }
 
-static void mount_fs(const char *type, const char *dst, unsigned long flags,
-		     const char *data)
+/* A new file system of TYPE as a detached mount with the MOUNT_ATTR_
+ * flags ATTRS, or -errno; OPTS is "key=value,flag,…" as mount(8) takes
+ * it. */
+static int new_fs(const char *type, unsigned attrs, const char *opts)
 {
-	if (mount(type, dst, type, flags, data) < 0)
-		sandbox_fail(errno, "mounting %s at '%s'", type, dst);
+	char buf[256], *opt, *next, *eq;
+	int fs, tree, r;
+
+	fs = fsopen(type, FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return -errno;
+	/* The source names the type, as mount(8) shows it. */
+	r = fsconfig(fs, FSCONFIG_SET_STRING, "source", type, 0);
+	snprintf(buf, sizeof(buf), "%s", opts ? opts : "");
+	for (opt = buf; r == 0 && *opt; opt = next) {
+		next = opt + strcspn(opt, ",");
+		if (*next)
+			*next++ = '\0';
+		eq = strchr(opt, '=');
+		if (eq)
+			*eq = '\0';
+		r = eq ? fsconfig(fs, FSCONFIG_SET_STRING, opt, eq + 1, 0)
+		       : fsconfig(fs, FSCONFIG_SET_FLAG, opt, NULL, 0);
+	}
+	if (r == 0)
+		r = fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0);
+	tree = r == 0 ? fsmount(fs, FSMOUNT_CLOEXEC, attrs) : -1;
+	if (tree < 0)
+		tree = -errno;
+	close(fs);
+	return tree;
+}
+
+/* Mounts a new TYPE on TARGET (as attach() takes it). */
+static void mount_fs(const char *type, unsigned attrs, const char *opts,
+		     int target, const char *path)
+{
+	int tree = new_fs(type, attrs, opts);
+
+	if (tree < 0)
+		sandbox_fail(-tree, "mounting %s at '%s'", type, path);
+	attach(tree, target, path);
 }
 
 /* Opens PATH (relative to the new root) as O_PATH without following any
@@ -129,12 +179,13 @@ static int make_beneath(int root, const char *path, bool dir)
 	return open_beneath(root, path);
 }
 
-/* Makes a mount point (and its parents) inside the new root. Once every
- * component is a real directory below the root, the path-based mounts
- * that follow cannot leave it. A read-only root cannot grow one, so a
+/* Makes a mount point (and its parents) inside the new root and returns
+ * it as an O_PATH fd, for attach(): every component is a real directory
+ * below the root, and the mount lands on what was checked even if the
+ * path is changed afterwards. A read-only root cannot grow one, so a
  * missing point there is an error naming the path and the writable
  * places. */
-static void mount_point(const char *path, bool dir)
+static int mount_point(const char *path, bool dir)
 {
 	const char *rel = path + strlen(NEWROOT);
 	int root, fd;
@@ -148,13 +199,8 @@ static void mount_point(const char *path, bool dir)
 		  : fcntl(root, F_DUPFD_CLOEXEC, 0);
 	if (fd < 0)
 		point_fail(-fd, rel);
-	close(fd);
 	close(root);
-}
-
-static void in_root(char *buf, size_t size, const char *path)
-{
-	snprintf(buf, size, NEWROOT "%s", path);
+	return fd;
 }
 
 static void grab_sources(const struct sandbox *s, struct sources *src)
@@ -178,13 +224,14 @@ static void setup_root(const struct sandbox *s, int root)
 {
 	const char *opts = "lowerdir=" STAGE "/lower,upperdir=" STAGE
 			   "/upper,workdir=" STAGE "/work,userxattr";
+	const unsigned nsd = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
 
-	mount_fs("tmpfs", STAGE, MS_NOSUID | MS_NODEV, "mode=0700");
+	mount_fs("tmpfs", nsd, "mode=0700", AT_FDCWD, STAGE);
 	if (mkdir(NEWROOT, 0755) < 0)
 		sandbox_fail(errno, "creating '%s'", NEWROOT);
+	make_ro(root, s->rootfs ? s->rootfs : "/");
 	if (!s->rootfs || s->rootfs_ro) {
-		attach(root, NEWROOT);
-		make_ro(NEWROOT);
+		attach(root, AT_FDCWD, NEWROOT);
 		return;
 	}
 	/* The writable layer lives in the staging tmpfs and dies with the
@@ -192,9 +239,8 @@ static void setup_root(const struct sandbox *s, int root)
 	if (mkdir(STAGE "/lower", 0755) < 0 ||
 	    mkdir(STAGE "/upper", 0755) < 0 || mkdir(STAGE "/work", 0755) < 0)
 		sandbox_fail(errno, "creating the overlay layers");
-	attach(root, STAGE "/lower");
-	make_ro(STAGE "/lower");
-	mount_fs("overlay", NEWROOT, 0, opts);
+	attach(root, AT_FDCWD, STAGE "/lower");
+	mount_fs("overlay", 0, opts, AT_FDCWD, NEWROOT);
 }
 
 static void setup_dev(const struct sources *src)
@@ -204,45 +250,51 @@ static void setup_dev(const struct sources *src)
 		{"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
 		{"pts/ptmx", "ptmx"},
 	};
+	const unsigned nsx = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC;
 	char path[96];
+	int dev;
 
-	mount_fs("tmpfs", NEWROOT "/dev", MS_NOSUID | MS_NOEXEC,
-		 "mode=0755,size=256k");
+	/* What follows is made inside this tmpfs, which is ours. */
+	mount_fs("tmpfs", nsx, "mode=0755,size=256k",
+		 mount_point(NEWROOT "/dev", true), "/dev");
+	dev = open(NEWROOT "/dev", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dev < 0)
+		sandbox_fail(errno, "opening the new '/dev'");
 	for (size_t i = 0; i < N_DEV_NODES; i++) {
 		snprintf(path, sizeof(path), NEWROOT "/dev/%s", dev_nodes[i]);
-		mount_point(path, false);
-		attach(src->dev[i], path);
+		attach(src->dev[i], mount_point(path, false), path);
 	}
-	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
-		snprintf(path, sizeof(path), NEWROOT "/dev/%s", links[i][1]);
-		if (symlink(links[i][0], path) < 0)
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		if (symlinkat(links[i][0], dev, links[i][1]) < 0)
 			sandbox_fail(errno, "creating '/dev/%s'", links[i][1]);
-	}
-	mount_point(NEWROOT "/dev/pts", true);
-	mount_point(NEWROOT "/dev/shm", true);
-	mount_fs("devpts", NEWROOT "/dev/pts", MS_NOSUID | MS_NOEXEC,
-		 "newinstance,ptmxmode=0666,mode=0620");
-	mount_fs("tmpfs", NEWROOT "/dev/shm", MS_NOSUID | MS_NODEV,
-		 "mode=1777");
+	close(dev);
+	mount_fs("devpts", nsx, "newinstance,ptmxmode=0666,mode=0620",
+		 mount_point(NEWROOT "/dev/pts", true), "/dev/pts");
+	mount_fs("tmpfs", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "mode=1777",
+		 mount_point(NEWROOT "/dev/shm", true), "/dev/shm");
 }
 
 /* A fresh sysfs shows the sandbox's own network devices; the kernel
  * allows it only with a network namespace of our own. */
 static void setup_sys(const struct sandbox *s, int sys)
 {
-	const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	const unsigned ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+			    MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	int point = mount_point(NEWROOT "/sys", true);
+	int fresh = s->network == NETWORK_NONE ? new_fs("sysfs", ro, NULL)
+					       : -1;
 
-	mount_point(NEWROOT "/sys", true);
-	if (s->network == NETWORK_NONE &&
-	    mount("sysfs", NEWROOT "/sys", "sysfs", ro, NULL) == 0) {
+	if (fresh >= 0) {
 		if (sys >= 0)
 			close(sys);
-		return;
+		sys = fresh;
+	} else if (sys >= 0) {
+		make_ro(sys, "/sys");
 	}
-	if (sys >= 0) {
-		attach(sys, NEWROOT "/sys");
-		make_ro(NEWROOT "/sys");
-	}
+	if (sys >= 0)
+		attach(sys, point, "/sys");
+	else
+		close(point);
 }
 
 /* Parts of /proc that reach past the sandbox (kernel tunables, the
@@ -252,15 +304,15 @@ static void protect_proc(void)
 	static const char *const paths[] = {"sys", "sysrq-trigger", "irq",
 					    "bus"};
 	char path[64];
-	int fd;
+	int tree;
 
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		snprintf(path, sizeof(path), NEWROOT "/proc/%s", paths[i]);
 		if (access(path, F_OK) < 0)
 			continue; /* not built into this kernel */
-		fd = grab(path, true);
-		attach(fd, path);
-		make_ro(path);
+		tree = grab(path, true);
+		make_ro(tree, path);
+		attach(tree, mount_point(path, false), path);
 	}
 }
 
@@ -274,11 +326,11 @@ static void setup_volumes(const struct sandbox *s, const struct sources *src)
 
 		if (fstat(src->volumes[i], &st) < 0)
 			sandbox_fail(errno, "volume '%s'", v->src);
-		in_root(path, sizeof(path), v->dst);
-		mount_point(path, S_ISDIR(st.st_mode));
-		attach(src->volumes[i], path);
 		if (v->ro)
-			make_ro(path);
+			make_ro(src->volumes[i], v->src);
+		snprintf(path, sizeof(path), NEWROOT "%s", v->dst);
+		attach(src->volumes[i], mount_point(path, S_ISDIR(st.st_mode)),
+		       v->dst);
 	}
 }
 
@@ -298,7 +350,7 @@ static void pivot(void)
 
 void mounts_setup(const struct sandbox *s)
 {
-	const unsigned long nsd = MS_NOSUID | MS_NODEV;
+	const unsigned nsd = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
 	struct sources src;
 
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -309,23 +361,22 @@ void mounts_setup(const struct sandbox *s)
 	sandbox_become_root();
 	setup_root(s, src.root);
 
-	mount_point(NEWROOT "/proc", true);
-	mount_fs("proc", NEWROOT "/proc", nsd | MS_NOEXEC, NULL);
+	mount_fs("proc", nsd | MOUNT_ATTR_NOEXEC, NULL,
+		 mount_point(NEWROOT "/proc", true), "/proc");
 	protect_proc();
-	mount_point(NEWROOT "/dev", true);
 	setup_dev(&src);
-	mount_point(NEWROOT "/tmp", true);
-	mount_fs("tmpfs", NEWROOT "/tmp", nsd, "mode=1777");
+	mount_fs("tmpfs", nsd, "mode=1777", mount_point(NEWROOT "/tmp", true),
+		 "/tmp");
 	/* A private /run hides the host's service sockets, which stay
 	 * connectable on a read-only file system. */
-	mount_point(NEWROOT "/run", true);
-	mount_fs("tmpfs", NEWROOT "/run", nsd, "mode=0755");
+	mount_fs("tmpfs", nsd, "mode=0755", mount_point(NEWROOT "/run", true),
+		 "/run");
 	setup_sys(s, src.sys);
 	if (src.notify >= 0) {
-		mount_point(NEWROOT SANDBOX_NOTIFY_DIR, true);
-		attach(src.notify, NEWROOT SANDBOX_NOTIFY_DIR);
 		/* Sending to a socket needs no write access to its mount. */
-		make_ro(NEWROOT SANDBOX_NOTIFY_DIR);
+		make_ro(src.notify, SANDBOX_NOTIFY_DIR);
+		attach(src.notify, mount_point(NEWROOT SANDBOX_NOTIFY_DIR, true),
+		       SANDBOX_NOTIFY_DIR);
 	}
 	setup_volumes(s, &src);
 	pivot();

@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "../lib/number.h"
 #include "caps.h"
 #include "commands.h"
 #include "log.h"
@@ -172,14 +173,11 @@ static int parse_sdnotify(struct run *r, const char *arg)
 	return 0;
 }
 
-static int parse_number(const char *arg, int *out)
+static int parse_seconds(const char *arg, int *out)
 {
-	char *end;
-	long v;
+	unsigned long v;
 
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || v < 0 || v > 86400)
+	if (number_parse(arg, 0, 0, 86400, &v) < 0)
 		return bad("'%s' is not a number of seconds (0 to 86400)", arg);
 	*out = (int)v;
 	return 0;
@@ -260,7 +258,8 @@ static int parse_one(struct run *r, int opt, char *arg)
 	case 'd': r->detach = true; return 0;
 	case OPT_CIDFILE: r->cidfile = arg; return 0;
 	case OPT_SDNOTIFY: return parse_sdnotify(r, arg);
-	case OPT_SDNOTIFY_TIMEOUT: return parse_number(arg, &r->notify_timeout);
+	case OPT_SDNOTIFY_TIMEOUT:
+		return parse_seconds(arg, &r->notify_timeout);
 	case OPT_QUIET: log_level = 0; return 0;
 	case OPT_VERBOSE: log_level = 2; return 0;
 	case OPT_USERNS: return parse_userns(r, arg);

@@ -15,11 +15,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/number.h"
 #include "control.h"
 #include "idmap.h"
 #include "log.h"
 #include "run.h"
 #include "seccomp.h"
+#include "spawn.h"
 
 static int ready_fd = -1; /* --detach: tells the waiting foreground */
 
@@ -28,20 +30,18 @@ static int ready_fd = -1; /* --detach: tells the waiting foreground */
 static int inherited_fds(void)
 {
 	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
-	char *end;
-	long n;
+	unsigned long n;
 
 	if (!pid || !fds || strtol(pid, NULL, 10) != getpid())
 		return 0;
-	n = strtol(fds, &end, 10);
-	if (end == fds || *end || n <= 0 || n > 4096) {
+	if (number_parse(fds, 0, 1, 4096, &n) < 0) {
 		log_error("run: LISTEN_FDS='%s' is not a count of sockets "
 			  "(fix the activator's environment)", fds);
 		return -EINVAL;
 	}
-	for (int fd = 3; fd < 3 + n; fd++)
+	for (int fd = 3; fd < 3 + (int)n; fd++)
 		if (fcntl(fd, F_GETFD) < 0) {
-			log_error("run: LISTEN_FDS=%ld but fd %d is not open "
+			log_error("run: LISTEN_FDS=%lu but fd %d is not open "
 				  "(fix the activator)", n, fd);
 			return -EBADF;
 		}
@@ -554,8 +554,8 @@ static int supervise(struct run *r, int sfd)
 			break;
 	}
 	log_debug("run: %s exited with status %d", r->st.name,
-		  sandbox_exit_status(wstatus));
-	return timed_out ? 1 : sandbox_exit_status(wstatus);
+		  spawn_exit_status(wstatus));
+	return timed_out ? 1 : spawn_exit_status(wstatus);
 }
 
 /* The signals wick run handles, blocked from before the name is
@@ -681,7 +681,7 @@ static int run_detached(struct run *r, const sigset_t *old)
 		return 0;
 	}
 	waitpid(pid, &ws, 0);
-	return sandbox_exit_status(ws) ? sandbox_exit_status(ws) : 1;
+	return spawn_exit_status(ws) ? spawn_exit_status(ws) : 1;
 }
 
 int run_execute(struct run *r)

@@ -23,6 +23,7 @@
 #include "idmap.h"
 #include "sandbox.h"
 #include "seccomp.h"
+#include "spawn.h"
 
 /* Write end of the error pipe, in the child only. */
 static int error_fd = -1;
@@ -84,15 +85,6 @@ static void fail_exec(int err, const char *format, ...)
 	report(err, format, ap);
 	va_end(ap);
 	_exit(err == ENOENT ? 127 : 126);
-}
-
-int sandbox_exit_status(int wstatus)
-{
-	if (WIFEXITED(wstatus))
-		return WEXITSTATUS(wstatus);
-	if (WIFSIGNALED(wstatus))
-		return 128 + WTERMSIG(wstatus);
-	return 1;
 }
 
 static bool await_go(void)
@@ -289,7 +281,7 @@ static int died_in_setup(pid_t pid, struct sandbox_error *e)
 	else
 		snprintf(e->what, sizeof(e->what), "set-up ended with status "
 			 "%d before the command ran",
-			 sandbox_exit_status(status));
+			 spawn_exit_status(status));
 	return -ECANCELED;
 }
 

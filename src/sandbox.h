@@ -56,10 +56,6 @@ struct sandbox_error {
  * it; EOF there fails with -ECANCELED. */
 int sandbox_start(struct sandbox *s, struct sandbox_error *e);
 
-/* The exit status wick reports for a wait status: the exit code, or
- * 128 + signal. */
-int sandbox_exit_status(int wstatus);
-
 /* In the child: records a failure for the parent and exits. */
 _Noreturn void sandbox_fail(int err, const char *format, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -8,28 +8,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "../lib/unix_address.h"
 #include "sdnotify.h"
-
-static int notify_addr(const char *name, struct sockaddr_un *un,
-		       socklen_t *len)
-{
-	size_t n = strlen(name);
-
-	if ((name[0] != '/' && name[0] != '@') || n < 2 ||
-	    n >= sizeof(un->sun_path))
-		return -EINVAL;
-	memset(un, 0, sizeof(*un));
-	un->sun_family = AF_UNIX;
-	memcpy(un->sun_path, name, n);
-	/* Abstract names start with a NUL and carry no trailing one. */
-	if (name[0] == '@') {
-		un->sun_path[0] = 0;
-		*len = offsetof(struct sockaddr_un, sun_path) + n;
-	} else {
-		*len = offsetof(struct sockaddr_un, sun_path) + n + 1;
-	}
-	return 0;
-}
 
 int sdnotify_send(const char *socket_name, const char *msg, size_t len)
 {
@@ -37,7 +17,7 @@ int sdnotify_send(const char *socket_name, const char *msg, size_t len)
 	socklen_t alen;
 	int fd, r;
 
-	r = notify_addr(socket_name, &un, &alen);
+	r = unix_address_parse(socket_name, &un, &alen);
 	if (r < 0)
 		return r;
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);

@@ -265,3 +265,12 @@ char *spawn_resolve_in(const char *command, const char *path)
 	errno = saved;
 	return NULL;
 }
+
+int spawn_exit_status(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return 1;
+}

@@ -46,6 +46,11 @@ struct spawn {
  * returned here, not discovered later). */
 pid_t spawn_service(const struct spawn *s, struct spawn_env *env);
 
+/* The exit status wick reports for a wait status of a process it
+ * started (a service, a sandbox, an ExecStartPre= command): the exit
+ * code, or 128 + signal. */
+int spawn_exit_status(int wstatus);
+
 /* Finds COMMAND in PATH the way execvp would (an empty entry is the
  * current directory). Returns a malloc'd path or NULL with errno set. */
 char *spawn_resolve(const char *command);

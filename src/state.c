@@ -201,13 +201,14 @@ static void sweep(const struct state *st)
 		snprintf(old.dir, sizeof(old.dir), "%s/%s", st->root, name);
 		if (!strncmp(d->d_name, ".dead-", 6))
 			remove_tree(old.dir); /* a remover died midway */
-		else if (!strncmp(d->d_name, ".new-", 5) &&
+		else if (!strncmp(d->d_name, ".tmp-", 5) &&
 			 (stat(old.dir, &sb) < 0 ||
 			  sb.st_mtime > time(NULL) - 60))
-			continue; /* maybe another wick's claim in the making */
-		else if (!state_name_valid(name))
-			continue; /* not a sandbox: units/, or a stranger */
-		else if (!state_alive(&old))
+			continue; /* maybe another wick's, not locked yet */
+		else if ((!strncmp(d->d_name, ".new-", 5) ||
+			  !strncmp(d->d_name, ".tmp-", 5) ||
+			  state_name_valid(name)) &&
+			 !state_alive(&old)) /* else units/, or a stranger */
 			(void)state_remove_stale(&old); /* -EBUSY: it lives */
 	}
 	if (dir)
@@ -250,11 +251,17 @@ int state_prepare(struct state *st, const char *name)
 	snprintf(tmp, sizeof(tmp), "%s/.new-%s", st->root, st->id);
 
 	sweep(st);
-	if (mkdir(tmp, 0700) < 0)
+	/* Made as .tmp-ID and locked before it becomes .new-ID: a .new-
+	 * directory nobody holds the lock of is a dead wick's. */
+	snprintf(st->dir, sizeof(st->dir), "%s/.tmp-%s", st->root, st->id);
+	if (mkdir(st->dir, 0700) < 0)
 		return -errno;
-	snprintf(st->dir, sizeof(st->dir), "%s", tmp);
-	st->lock_fd = lock_open(tmp, LOCK_EX, true);
+	st->lock_fd = lock_open(st->dir, LOCK_EX, true);
 	r = st->lock_fd < 0 ? st->lock_fd : 0;
+	if (r == 0)
+		r = rename(st->dir, tmp) < 0 ? -errno : 0;
+	if (r == 0)
+		snprintf(st->dir, sizeof(st->dir), "%s", tmp);
 	if (r == 0)
 		r = state_put(st, "id", st->id);
 	if (r < 0)

@@ -2,13 +2,12 @@
  * sections, comments, continuations and assignments; warnings name
  * FILE:LINE and the line is ignored. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "text.h"
 #include "unit.h"
 #include "unit_exec.h"
 #include "unit_path.h"
@@ -159,42 +158,6 @@ static int logical_line(struct reader *rd, unsigned line, char *text)
 	return assignment(rd, &e, l);
 }
 
-static int read_all(const char *path, char **text)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t len = 0;
-	ssize_t got = 1;
-	char *t = NULL, *nt;
-	int r = 0;
-
-	if (fd < 0)
-		return -errno;
-	/* Unit files are small; 4 MiB bounds a mistake. */
-	while (r == 0 && got > 0 && len < (4u << 20)) {
-		nt = realloc(t, len + 8193);
-		if (!nt) {
-			r = -ENOMEM;
-			break;
-		}
-		t = nt;
-		got = read(fd, t + len, 8192);
-		if (got < 0)
-			r = -errno;
-		else
-			len += (size_t)got;
-	}
-	close(fd);
-	if (r == 0 && len >= (4u << 20))
-		r = -EFBIG;
-	if (r < 0) {
-		free(t);
-		return r;
-	}
-	t[len] = '\0';
-	*text = t;
-	return 0;
-}
-
 /* Joins continued lines: a trailing backslash becomes a space, and
  * comment lines inside a continuation are skipped, as systemd does. */
 static int parse_text(struct reader *rd, char *text)
@@ -253,7 +216,8 @@ static int unit_read_file(struct unit *u, const char *path)
 		return -ENOMEM;
 	rd.file = nf[u->n_files++];
 	nf[u->n_files] = NULL;
-	r = read_all(path, &text);
+	/* Unit files are small; 4 MiB bounds a mistake. */
+	r = text_read_file(path, 4u << 20, &text);
 	if (r < 0)
 		return r;
 	r = parse_text(&rd, text);

@@ -12,8 +12,8 @@
 
 enum { OPT_UNIT_PATH = 256, OPT_UNSUPPORTED, OPT_ALL };
 
-int unit_cmd_options(int argc, char **argv, const char *usage,
-		     const char *flags, struct unit_cmd_opts *o)
+static int read_options(int argc, char **argv, const char *usage,
+			const char *flags, struct unit_cmd_opts *o)
 {
 	static const struct option longopts[] = {
 	    {"unit-path", required_argument, NULL, OPT_UNIT_PATH},
@@ -52,6 +52,21 @@ int unit_cmd_options(int argc, char **argv, const char *usage,
 		return 1;
 	o->first_arg = optind;
 	return 0;
+}
+
+int unit_cmd_options(int argc, char **argv, const char *usage,
+		     const char *flags, struct unit_cmd_opts *o)
+{
+	int r = read_options(argc, argv, usage, flags, o);
+
+	if (r == 0 && ((strstr(flags, "unit") && o->first_arg == argc) ||
+		       (strstr(flags, "none") && o->first_arg != argc))) {
+		fprintf(stderr, "%s", usage);
+		r = EXIT_USAGE;
+	}
+	if (r != 0)
+		unit_path_free(&o->path);
+	return r;
 }
 
 static void report_load_error(const struct unit_cmd_opts *o, const char *name,
@@ -134,15 +149,11 @@ static const char cat_usage[] =
 int cmd_cat(int argc, char **argv)
 {
 	struct unit_cmd_opts o;
-	int r = unit_cmd_options(argc, argv, cat_usage, "unsupported", &o);
+	int r = unit_cmd_options(argc, argv, cat_usage, "unsupported unit", &o);
 	int status = 0;
 
-	if (r != 0 || o.first_arg == argc) {
-		unit_path_free(&o.path);
-		if (r == 0)
-			fprintf(stderr, "%s", cat_usage);
-		return r < 0 ? 0 : r ? r : EXIT_USAGE;
-	}
+	if (r != 0)
+		return unit_cmd_ended(r);
 	for (int i = o.first_arg; i < argc; i++) {
 		struct unit u;
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "../lib/number.h"
 #include "unit_config.h"
 
 int config_bool(const char *v, bool *out)
@@ -91,10 +92,9 @@ int config_timespan(const char *v, uint64_t *us)
 int config_signal(const char *v, int *sig)
 {
 	const char *name = strncmp(v, "SIG", 3) ? v : v + 3;
-	char *end;
-	long n = strtol(v, &end, 10);
+	unsigned long n;
 
-	if (!*end && n > 0 && n < NSIG) {
+	if (number_parse(v, 0, 1, NSIG - 1, &n) == 0) {
 		*sig = (int)n;
 		return 0;
 	}
@@ -109,32 +109,25 @@ int config_signal(const char *v, int *sig)
 	return -EINVAL;
 }
 
+/* Unit files take digits only: no sign, and the value is trimmed. */
 static int parse_uint(const char *v, unsigned max, unsigned *out)
 {
-	char *end;
 	unsigned long n;
+	int r = number_parse(v, NUMBER_DIGITS, 0, max, &n);
 
-	if (*v < '0' || *v > '9')
-		return -EINVAL;
-	n = strtoul(v, &end, 10);
-	if (*end || n > max)
-		return -EINVAL;
-	*out = (unsigned)n;
-	return 0;
+	if (r == 0)
+		*out = (unsigned)n;
+	return r;
 }
 
 static int parse_mode(const char *v, mode_t *out)
 {
-	char *end;
 	unsigned long n;
+	int r = number_parse(v, NUMBER_DIGITS | NUMBER_OCTAL, 0, 07777, &n);
 
-	if (*v < '0' || *v > '7')
-		return -EINVAL;
-	n = strtoul(v, &end, 8);
-	if (*end || n > 07777)
-		return -EINVAL;
-	*out = (mode_t)n;
-	return 0;
+	if (r == 0)
+		*out = (mode_t)n;
+	return r;
 }
 
 /* The value of KEY, parsed by an int (*)(const char *, T *); a bad one
@@ -201,41 +194,19 @@ static int socket_listeners(struct unit *u, struct socket_config *c)
 		int type =
 		    strcmp(e->section, "Socket") ? 0 : listen_type(e->key);
 		size_t k = type == SOCK_STREAM ? 0 : type == SOCK_DGRAM ? 1 : 2;
-		struct listener *l;
 		int r;
 
 		if (!type || i < from[k] || !*e->value)
 			continue;
-		l = realloc(c->listeners, (c->n_listeners + 1) * sizeof(*l));
-		if (!l)
-			return -ENOMEM;
-		c->listeners = l;
-		l += c->n_listeners;
-		memset(l, 0, sizeof(*l));
-		l->text = e->value;
-		l->type = type;
-		l->fd = -1;
-		r = address_parse(e->value, &l->addr);
+		r = listener_append(&c->listeners, &c->n_listeners, e->value,
+				    type);
+		if (r == -ENOMEM)
+			return r;
 		if (r < 0)
 			(void)unit_warn(u, e, "%s=%s: %s, ignoring", e->key,
 					e->value, address_problem(r));
-		else
-			c->n_listeners++;
 	}
 	return c->n_listeners ? 0 : -ENOENT;
-}
-
-static int parse_ipv6_only(const char *v, enum bind_ipv6_only *o)
-{
-	if (!strcmp(v, "default"))
-		*o = BIND_DEFAULT;
-	else if (!strcmp(v, "both"))
-		*o = BIND_BOTH;
-	else if (!strcmp(v, "ipv6-only"))
-		*o = BIND_IPV6_ONLY;
-	else
-		return -EINVAL;
-	return 0;
 }
 
 static int parse_backlog(const char *v, int *out)
@@ -308,12 +279,14 @@ int socket_config_load(struct unit *u, struct socket_config *c)
 	GET(u, "Socket", "Backlog", parse_backlog, &c->opts.backlog);
 	GET(u, "Socket", "SocketMode", parse_mode, &c->opts.socket_mode);
 	GET(u, "Socket", "DirectoryMode", parse_mode, &c->opts.directory_mode);
-	GET(u, "Socket", "BindIPv6Only", parse_ipv6_only, &c->opts.ipv6_only);
+	GET(u, "Socket", "BindIPv6Only", listen_parse_ipv6_only,
+	    &c->opts.ipv6_only);
 	GET(u, "Socket", "ReusePort", config_bool, &c->opts.reuse_port);
 	GET(u, "Socket", "FreeBind", config_bool, &c->opts.free_bind);
-	GET(u, "Socket", "ReceiveBuffer", listen_parse_size,
+	GET(u, "Socket", "ReceiveBuffer", number_parse_size,
 	    &c->opts.receive_buffer);
-	GET(u, "Socket", "SendBuffer", listen_parse_size, &c->opts.send_buffer);
+	GET(u, "Socket", "SendBuffer", number_parse_size,
+	    &c->opts.send_buffer);
 	GET(u, "Socket", "MaxConnections", parse_burst, &c->max_connections);
 	GET(u, "Socket", "MaxConnectionsPerSource", parse_burst,
 	    &c->max_per_source);

@@ -2,12 +2,11 @@
  * ${VAR} expansion in command lines, and EnvironmentFile= parsing. */
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "text.h"
 #include "unit_exec.h"
 
 static bool name_char(char c, bool first)
@@ -60,19 +59,6 @@ int env_set(char ***env, size_t *n, const char *assignment)
 	return 0;
 }
 
-/* Appends S[0..LEN) to the growing string *OUT. */
-static int append(char **out, size_t *olen, const char *s, size_t len)
-{
-	char *n = realloc(*out, *olen + len + 1);
-
-	if (!n)
-		return -ENOMEM;
-	memcpy(n + *olen, s, len);
-	*olen += len;
-	n[*olen] = '\0';
-	*out = n;
-	return 0;
-}
 
 /* Replaces ${NAME} in W; "$$" stands for one '$'. */
 static char *expand_braces(const char *w, char *const *env)
@@ -88,13 +74,13 @@ static char *expand_braces(const char *w, char *const *env)
 
 		if (end) {
 			v = env_lookup(env, w + 2, (size_t)(end - w - 2));
-			r = v ? append(&out, &olen, v, strlen(v)) : 0;
+			r = v ? text_append(&out, &olen, v, strlen(v)) : 0;
 			w = end + 1;
 		} else if (w[0] == '$' && w[1] == '$') {
-			r = append(&out, &olen, "$", 1);
+			r = text_append(&out, &olen, "$", 1);
 			w += 2;
 		} else {
-			r = append(&out, &olen, w++, 1);
+			r = text_append(&out, &olen, w++, 1);
 		}
 	}
 	if (r < 0) {
@@ -181,10 +167,10 @@ static int env_value(const char **p, char **value)
 		} else if (*s == '\\' && quote != '\'' && s[1]) {
 			s++;
 			if (*s != '\n')
-				r = append(&out, &olen, s, 1);
+				r = text_append(&out, &olen, s, 1);
 			keep = olen;
 		} else {
-			r = append(&out, &olen, s, 1);
+			r = text_append(&out, &olen, s, 1);
 			if (quote || !isspace((unsigned char)*s))
 				keep = olen;
 		}
@@ -261,36 +247,14 @@ static int env_text_parse(const char *text, char ***env, size_t *n,
 
 int env_file_read(const char *path, char ***env, size_t *n, unsigned *bad_line)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char *text = NULL;
-	size_t len = 0;
-	ssize_t got;
-	int r = 0;
+	char *text;
+	int r;
 
-	if (fd < 0)
-		return -errno;
 	/* Environment files are small; 1 MiB bounds a mistaken path. */
-	do {
-		char *t = realloc(text, len + 4097);
-
-		if (!t) {
-			r = -ENOMEM;
-			break;
-		}
-		text = t;
-		got = read(fd, text + len, 4096);
-		if (got < 0)
-			r = -errno;
-		else
-			len += (size_t)got;
-	} while (r == 0 && got > 0 && len < (1u << 20));
-	close(fd);
-	if (r == 0 && len >= (1u << 20))
-		r = -EFBIG;
-	if (r == 0) {
-		text[len] = '\0';
-		r = env_text_parse(text, env, n, bad_line);
-	}
+	r = text_read_file(path, 1u << 20, &text);
+	if (r < 0)
+		return r;
+	r = env_text_parse(text, env, n, bad_line);
 	free(text);
 	return r;
 }

@@ -8,7 +8,6 @@
 #include <linux/close_range.h>
 #include <poll.h>
 #include <signal.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/unix_address.h"
 #include "log.h"
 #include "unit_config.h"
 #include "spawn.h"
@@ -216,13 +216,6 @@ static pid_t run_command(struct shim *s, const struct exec_command *c,
 	return pid;
 }
 
-static int exit_code(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + WTERMSIG(status);
-}
-
 /* Waits for PID up to TIMEOUT_US (UINT64_MAX: no limit), then kills
  * it. Returns its wait status. */
 static int wait_timeout(struct shim *s, pid_t pid, uint64_t timeout_us)
@@ -263,7 +256,8 @@ static int run_list(struct shim *s, const struct cmd_list *l, const char *key,
 			continue;
 		if (pid > 0)
 			log_error("%s: %s %s failed with status %d", s->c->name,
-				  key, l->c[i].path, exit_code(status));
+				  key, l->c[i].path,
+				  spawn_exit_status(status));
 		return 1;
 	}
 	return 0;
@@ -273,30 +267,26 @@ static int run_list(struct shim *s, const struct cmd_list *l, const char *key,
  * the service as NOTIFY_SOCKET; credentials tell who sent a message. */
 static int notify_open(struct shim *s)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct sockaddr_un sa;
+	char name[sizeof(sa.sun_path)];
 	socklen_t len;
 	int fd, one = 1;
 
-	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/notify",
+	if (snprintf(name, sizeof(name), "%s/notify",
 		     s->c->state_dir ? s->c->state_dir : "/nonexistent") >=
-	    (int)sizeof(sa.sun_path))
+	    (int)sizeof(name))
 		/* A long state path: an abstract name, unique per process. */
-		snprintf(sa.sun_path, sizeof(sa.sun_path), "@wick-notify-%d",
-			 (int)getpid());
+		snprintf(name, sizeof(name), "@wick-notify-%d", (int)getpid());
+	if (unix_address_parse(name, &sa, &len) < 0)
+		return -EINVAL;
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
 	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0)
 		goto fail;
-	shim_setenv(s, "NOTIFY_SOCKET", sa.sun_path);
-	/* An abstract name's length has no trailing NUL, or clients that
-	 * give the name's own length reach another address. */
-	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
-			  strlen(sa.sun_path) + (sa.sun_path[0] != '@'));
-	if (sa.sun_path[0] == '@')
-		sa.sun_path[0] = '\0';
-	else
-		(void)unlink(sa.sun_path); /* a leftover of an earlier run */
+	shim_setenv(s, "NOTIFY_SOCKET", name);
+	if (name[0] == '/')
+		(void)unlink(name); /* a leftover of an earlier run */
 	if (bind(fd, (struct sockaddr *)&sa, len) < 0)
 		goto fail;
 	s->notify_fd = fd;
@@ -673,5 +663,5 @@ int unit_service_run(void *data, char **argv)
 		       s.c->timeout_stop_us);
 	if (r < 0)
 		return 1;
-	return s.ended ? exit_code(s.status) : 0;
+	return s.ended ? spawn_exit_status(s.status) : 0;
 }

@@ -9,6 +9,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "text.h"
 #include "unit.h"
 
 const char *unit_runtime_dir(void)
@@ -263,19 +264,6 @@ static int resolve(const struct unit *u, char c, char **out)
 	return *out ? 0 : -ENOMEM;
 }
 
-static int put(char **out, size_t *len, const char *s, size_t n)
-{
-	char *o = realloc(*out, *len + n + 1);
-
-	if (!o)
-		return -ENOMEM;
-	memcpy(o + *len, s, n);
-	*len += n;
-	o[*len] = '\0';
-	*out = o;
-	return 0;
-}
-
 /* Appends V, escaped for word splitting when QUOTE. */
 static int put_value(char **out, size_t *len, const char *v, bool quote)
 {
@@ -291,8 +279,10 @@ static int put_value(char **out, size_t *len, const char *v, bool quote)
 		else if (quote && *v == '\n')
 			esc = "\\n";
 		else if (quote && strchr("\"'\\;", *v))
-			r = put(out, len, "\\", 1);
-		r = r ? r : esc ? put(out, len, esc, 2) : put(out, len, v, 1);
+			r = text_append(out, len, "\\", 1);
+		if (r == 0)
+			r = esc ? text_append(out, len, esc, 2)
+				: text_append(out, len, v, 1);
 	}
 	return r;
 }
@@ -308,7 +298,7 @@ int unit_specifier_expand(const struct unit *u, const char *text, bool quote,
 		size_t plain = strcspn(text, "%");
 		char *v;
 
-		r = put(&res, &len, text, plain);
+		r = text_append(&res, &len, text, plain);
 		text += plain;
 		if (r < 0 || !*text)
 			break;

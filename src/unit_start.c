@@ -354,13 +354,12 @@ static const char stop_usage[] =
 int cmd_start(int argc, char **argv)
 {
 	struct unit_cmd_opts o;
-	int r = unit_cmd_options(argc, argv, start_usage, "", &o), status = 0;
+	int r = unit_cmd_options(argc, argv, start_usage, "unit", &o);
+	int status = 0;
 
-	if (r == 0 && o.first_arg == argc) {
-		fprintf(stderr, "%s", start_usage);
-		r = EXIT_USAGE;
-	}
-	for (int i = o.first_arg; r == 0 && i < argc; i++) {
+	if (r != 0)
+		return unit_cmd_ended(r);
+	for (int i = o.first_arg; i < argc; i++) {
 		size_t len = strlen(argv[i]);
 
 		if (len < 7 || strcmp(argv[i] + len - 7, ".socket")) {
@@ -373,22 +372,21 @@ int cmd_start(int argc, char **argv)
 		status |= start_one(&o, argv[i]);
 	}
 	unit_path_free(&o.path);
-	return r < 0 ? 0 : r ? r : status;
+	return status;
 }
 
 int cmd_unit_stop(int argc, char **argv)
 {
 	struct unit_cmd_opts o;
-	int r = unit_cmd_options(argc, argv, stop_usage, "", &o), status = 0;
+	int r = unit_cmd_options(argc, argv, stop_usage, "unit", &o);
+	int status = 0;
 
-	if (r == 0 && o.first_arg == argc) {
-		fprintf(stderr, "%s", stop_usage);
-		r = EXIT_USAGE;
-	}
-	for (int i = o.first_arg; r == 0 && i < argc; i++)
+	if (r != 0)
+		return unit_cmd_ended(r);
+	for (int i = o.first_arg; i < argc; i++)
 		status |= stop_one(argv[i]);
 	unit_path_free(&o.path);
-	return r < 0 ? 0 : r ? r : status;
+	return status;
 }
 
 static bool unit_like(const char *s)

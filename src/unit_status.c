@@ -97,9 +97,9 @@ int cmd_status(int argc, char **argv)
 	int status = 0;
 	char **all = NULL;
 
-	unit_path_free(&o.path);
 	if (r != 0)
-		return r < 0 ? 0 : r;
+		return unit_cmd_ended(r);
+	unit_path_free(&o.path);
 	if (o.first_arg == argc) {
 		all = unit_state_list();
 		for (size_t i = 0; all && all[i]; i++) {
@@ -126,15 +126,13 @@ static const char list_usage[] =
 int cmd_list_sockets(int argc, char **argv)
 {
 	struct unit_cmd_opts o;
-	int r = unit_cmd_options(argc, argv, list_usage, "", &o);
+	int r = unit_cmd_options(argc, argv, list_usage, "none", &o);
 	char **all;
 	size_t n = 0;
 
+	if (r != 0)
+		return unit_cmd_ended(r);
 	unit_path_free(&o.path);
-	if (r != 0 || o.first_arg != argc)
-		return r < 0 ? 0
-		       : r   ? r
-			     : (fprintf(stderr, "%s", list_usage), EXIT_USAGE);
 	all = unit_state_list();
 	printf("%-40s %-10s %-30s %s\n", "LISTEN", "TYPE", "UNIT", "ACTIVATES");
 	for (size_t i = 0; all && all[i]; i++) {

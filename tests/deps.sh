@@ -6,8 +6,8 @@ set -u
 mode=${1:-check}
 pkgs=(socat curl iproute2 util-linux libseccomp-dev libc6-dev)
 case "$mode" in
-check) pkgs+=(systemd lighttpd podman runc uidmap libsystemd-dev clang
-	passwd) ;;
+check) pkgs+=(systemd lighttpd podman runc uidmap libsystemd-dev clang strace
+	python3 passwd) ;;
 bench) pkgs+=(systemd lighttpd podman runc uidmap passwd wrk ucspi-tcp
 	slirp4netns passt valgrind linux-perf procps) ;;
 demo) ;;

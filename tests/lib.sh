@@ -69,43 +69,12 @@ bg() {
 	_pids+=("$BG_PID")
 }
 
-# wait_until SECONDS CMD…: polls CMD every 20 ms until it succeeds. Its
-# counter has a name of its own: CMD sees it (bash scopes dynamically), and
-# a test's own $n in CMD must stay the test's.
-wait_until() {
-	local _wait_left=$(($1 * 50))
-	shift
-	while [ "$_wait_left" -gt 0 ]; do
-		"$@" 2>/dev/null && return 0
-		sleep 0.02
-		_wait_left=$((_wait_left - 1))
-	done
-	return 1
-}
+# wait_until SECONDS CMD… (every 20 ms) and free_port.
+. "$WICK_TOP/tests/lib/poll.sh"
 
 # wait_log FILE PATTERN [SECONDS]: waits for a line matching PATTERN.
 wait_log() {
 	wait_until "${3:-10}" grep -q -- "$2" "$1"
-}
-
-# free_port: a TCP and UDP port free on loopback right now. It is taken
-# below the kernel's ephemeral range when there is room, so that no
-# client's connection (ours or another test's) gets it as its local port
-# between this check and the bind.
-free_port() {
-	local p used lo=32768 hi=60999 base=20000 span
-	read -r lo hi </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null
-	span=$((lo - base))
-	if [ "$span" -lt 2000 ]; then
-		base=$((hi + 1)) span=$((65536 - hi - 1))
-	fi
-	[ "$span" -ge 2000 ] || base=20000 span=30000
-	used=$(ss -Htuan 2>/dev/null | awk '{print $5}' | sed 's/.*://' | sort -u)
-	for _ in $(seq 1000); do
-		p=$((base + (RANDOM * 32768 + RANDOM) % span))
-		grep -qx "$p" <<<"$used" || break
-	done
-	echo "$p"
 }
 
 # dgram_reply SECONDS ADDRESS: sends stdin to the socat datagram ADDRESS

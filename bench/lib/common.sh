@@ -116,32 +116,11 @@ bench_cleanup() {
 	_bench_pids=()
 }
 
-# free_port: a TCP and UDP port nothing uses on this machine right now.
-_ports_given=" "
-free_port() {
-	local p used
-	used=$(ss -Htuan 2>/dev/null | awk '{print $5}' | sed 's/.*://' |
-		sort -u)
-	for _ in $(seq 1000); do
-		p=$((20000 + RANDOM % 30000))
-		grep -qx "$p" <<<"$used" || [[ $_ports_given == *" $p "* ]] ||
-			break
-	done
-	_ports_given+="$p "
-	echo "$p"
-}
-
-# wait_until SECONDS CMD…: polls CMD every 10 ms until it succeeds.
-wait_until() {
-	local n=$(($1 * 100))
-	shift
-	while [ "$n" -gt 0 ]; do
-		"$@" 2>/dev/null && return 0
-		sleep 0.01
-		n=$((n - 1))
-	done
-	return 1
-}
+# wait_until SECONDS CMD… and free_port come from the tests' helpers; the
+# bench polls every 10 ms, finer than the tests, so a wait between timed
+# runs adds little to a run's wall time.
+WAIT_POLL_MS=10
+. "$(dirname "${BASH_SOURCE[0]}")/../../tests/lib/poll.sh"
 
 listening_tcp() { ss -Hltn "sport = :$1" | grep -q .; }
 listening_udp() { ss -Hlun "sport = :$1" | grep -q .; }

@@ -5,6 +5,7 @@
 # run --network=none -l (the sandbox activates itself).
 # wick-test: rootless
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/activator.sh"
 . "$(dirname "$0")/../lib/lighttpd.sh"
 . "$(dirname "$0")/../helpers/run-lib.sh"
 need curl
@@ -34,14 +35,8 @@ serve_case() {
 	local name=$1 dir=$2 port=$3 net=$4 pid log sizes left p n
 	shift 4
 	log=$dir/activator.log
-	bg "$log" "$@"
+	bg_listening "$name" "$log" "$port" "$@" || return
 	pid=$BG_PID
-	if ! wait_until 30 is_listening tcp "$port"; then
-		not_ok "$name: listens on 127.0.0.1:$port"
-		diag "$(cat "$log")"
-		end_pid "$pid"
-		return
-	fi
 	expect_eq "$name: nothing started before the first client" \
 		"$(started "$dir")" 0
 	expect_eq "$name: first request gets the page" "$(get "$port" /)" \

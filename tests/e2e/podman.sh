@@ -4,6 +4,7 @@
 # systemd-socket-activate is the reference; `wick activate` must match it.
 # wick-test: rootless
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/activator.sh"
 . "$(dirname "$0")/../lib/podman.sh"
 need socat
 
@@ -31,15 +32,10 @@ serve_case() {
 	shift 2
 	port=$(free_port)
 	log="$T/${name// /-}.log"
-	bg "$log" "$@" -l "127.0.0.1:$port" -- "${PODMAN[@]}" run \
-		--rm --network=none "${PODMAN_RUN_OPTS[@]}" "$PODMAN_IMAGE"
+	bg_listening "$name" "$log" "$port" "$@" -l "127.0.0.1:$port" -- \
+		"${PODMAN[@]}" run --rm --network=none "${PODMAN_RUN_OPTS[@]}" \
+		"$PODMAN_IMAGE" || return
 	pid=$BG_PID
-	if ! wait_until 30 is_listening tcp "$port"; then
-		not_ok "$name: listens on 127.0.0.1:$port"
-		diag "$(cat "$log")"
-		end_pid "$pid"
-		return
-	fi
 	t0=$(date +%s%N)
 	got=$(roundtrip "$port" "hello $name")
 	t1=$(date +%s%N)

@@ -6,10 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../helpers/run-lib.sh"
 
-if ! sandbox_usable; then
-	skip "run-echo" "no sandbox here: $(cat "$T/usable.log")"
-	exit 0
-fi
+need_sandbox
 if ! cp "$WICK_ECHO" "$PB/wick-echo" 2>/dev/null; then
 	skip "run-echo" "no $WICK_ECHO (run make)"
 	exit 0

@@ -5,10 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../helpers/run-lib.sh"
 
-if ! sandbox_usable; then
-	skip "run-env-many" "no sandbox here: $(cat "$T/usable.log")"
-	exit 0
-fi
+need_sandbox
 
 args=()
 for i in $(seq 1 256); do args+=(-e "V$i=$i"); done

@@ -6,10 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../helpers/run-lib.sh"
 
-if ! sandbox_usable; then
-	skip "tester-run-env" "no sandbox here: $(cat "$T/usable.log")"
-	exit 0
-fi
+need_sandbox tester-run-env
 
 port=$(free_port)
 export WICK_TESTER_FROM_WICK=inherited

@@ -6,10 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../helpers/run-lib.sh"
 
-if ! sandbox_usable; then
-	skip "run-l-name" "no sandbox here: $(cat "$T/usable.log")"
-	exit 0
-fi
+need_sandbox
 n=lname$$
 want="wick: run: the name '$n' is in use by a running sandbox (pick another, or add --replace)"
 

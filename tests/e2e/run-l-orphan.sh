@@ -6,10 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../helpers/run-lib.sh"
 
-if ! sandbox_usable; then
-	skip "tester-run-l-orphan" "no sandbox here: $(cat "$T/usable.log")"
-	exit 0
-fi
+need_sandbox tester-run-l-orphan
 
 port=$(free_port)
 bg "$T/l.log" "$WICK" run --name tester-orphan -l 127.0.0.1:"$port" \

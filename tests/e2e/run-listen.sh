@@ -6,10 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../helpers/run-lib.sh"
 
-if ! sandbox_usable; then
-	skip "run-listen" "no sandbox here: $(cat "$T/usable.log")"
-	exit 0
-fi
+need_sandbox
 
 port=$(free_port)
 sock=$T/unix.sock

@@ -6,10 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../helpers/run-lib.sh"
 
-if ! sandbox_usable; then
-	skip "run-manage" "no sandbox here: $(cat "$T/usable.log")"
-	exit 0
-fi
+need_sandbox
 SR=$(state_root)
 me=$(sandbox_uid) # the host uid of root inside
 # Root's state directory is shared with every other wick on the machine:

@@ -7,10 +7,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../helpers/run-lib.sh"
 
-if ! sandbox_usable; then
-	skip "run-messages" "no sandbox here: $(cat "$T/usable.log")"
-	exit 0
-fi
+need_sandbox
 SR=$(state_root)
 n=msg$$
 

@@ -6,10 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../helpers/run-lib.sh"
 
-if ! sandbox_usable; then
-	skip "run-sandbox" "no sandbox here: $(cat "$T/usable.log")"
-	exit 0
-fi
+need_sandbox
 
 inside() { "$WICK" run "$@" 2>&1; }
 
@@ -77,14 +74,7 @@ expect_match "the host root is read-only, /tmp is private and writable" "$out" "
 
 # A small root file system: sh and a few tools with their libraries.
 R=$T/rootfs
-mkdir -p "$R/bin" "$R/proc" "$R/dev" "$R/sys" "$R/tmp" "$R/run"
-for b in sh cat ls touch mkdir rm; do
-	p=$(command -v "$b")
-	cp "$p" "$R/bin/"
-	for l in $(ldd "$p" | grep -o '/[^ ]*'); do
-		mkdir -p "$R$(dirname "$l")" && cp -n "$l" "$R$l"
-	done
-done
+small_rootfs "$R" sh cat ls touch mkdir rm
 echo original >"$R/file"
 give_to_sandbox "$R"
 before=$(cd "$R" && find . -printf '%p %s %T@ %m\n' | sort | md5sum)

@@ -6,10 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../helpers/run-lib.sh"
 
-if ! sandbox_usable; then
-	skip "run-setup-death" "no sandbox here: $(cat "$T/usable.log")"
-	exit 0
-fi
+need_sandbox
 if ! command -v strace >/dev/null; then
 	skip "run-setup-death" "strace is not installed"
 	exit 0

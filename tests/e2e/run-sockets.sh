@@ -7,10 +7,7 @@
 . "$(dirname "$0")/../helpers/run-lib.sh"
 need systemd-socket-activate
 
-if ! sandbox_usable; then
-	skip "run-sockets" "no sandbox here: $(cat "$T/usable.log")"
-	exit 0
-fi
+need_sandbox
 
 # ino PROTO PORT: inode of the socket listening there.
 ino() {

@@ -6,10 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../helpers/run-lib.sh"
 
-if ! sandbox_usable; then
-	skip "run-userns" "no sandbox here: $(cat "$T/usable.log")"
-	exit 0
-fi
+need_sandbox
 
 if ! is_root; then
 	skip "/etc/shadow is closed to root inside" "needs root (run as $(id -un))"

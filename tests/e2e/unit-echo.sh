@@ -24,25 +24,10 @@ else
 	post_want="success killed TERM"
 fi
 
-cat >"$UNITS/echo@.socket" <<UNIT
-[Unit]
-Description=echo server for %I
-
-[Socket]
-# the listeners come from the instance's drop-in
-
-[Install]
-WantedBy=sockets.target
-UNIT
-mkdir -p "$UNITS/echo@demo.socket.d"
-cat >"$UNITS/echo@demo.socket.d/10-listen.conf" <<UNIT
-[Socket]
-ListenStream=127.0.0.1:$port
-ListenStream=[::1]:$port
-ListenDatagram=127.0.0.1:$port
-ListenDatagram=[::1]:$port
-ListenStream=vsock:4294967295:$port
-UNIT
+unit_echo_socket "echo server for %I" \
+	"ListenStream=127.0.0.1:$port" "ListenStream=[::1]:$port" \
+	"ListenDatagram=127.0.0.1:$port" "ListenDatagram=[::1]:$port" \
+	"ListenStream=vsock:4294967295:$port"
 cat >"$UNITS/echo@.service" <<UNIT
 [Unit]
 Description=echo server %i

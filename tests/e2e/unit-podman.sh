@@ -25,21 +25,8 @@ fi
 port=$(free_port)
 podman_cmd="${PODMAN[*]}"
 run_opts="${PODMAN_RUN_OPTS[*]}"
-cat >"$UNITS/echo@.socket" <<UNIT
-[Unit]
-Description=echo server %I in a container
-
-[Socket]
-
-[Install]
-WantedBy=sockets.target
-UNIT
-mkdir -p "$UNITS/echo@demo.socket.d"
-cat >"$UNITS/echo@demo.socket.d/10-listen.conf" <<UNIT
-[Socket]
-ListenStream=127.0.0.1:$port
-ListenStream=[::1]:$port
-UNIT
+unit_echo_socket "echo server %I in a container" \
+	"ListenStream=127.0.0.1:$port" "ListenStream=[::1]:$port"
 # As the seed writes it, with this test's private podman set-up in front.
 cat >"$UNITS/echo@.service" <<UNIT
 [Unit]

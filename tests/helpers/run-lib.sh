@@ -16,9 +16,29 @@ state_root() {
 	if is_root; then echo /run/wick; else echo "$XDG_RUNTIME_DIR/wick"; fi
 }
 
-# sandbox_usable: whether this host lets us make the namespaces at all.
-sandbox_usable() {
-	"$WICK" run true >"$T/usable.log" 2>&1
+# need_sandbox [NAME]: unless this host lets us make the namespaces at
+# all, skips the test NAME (default: the script's name) with wick's reason
+# and exits.
+need_sandbox() {
+	"$WICK" run true >"$T/usable.log" 2>&1 && return 0
+	skip "${1:-$(basename "$0" .sh)}" \
+		"no sandbox here: $(cat "$T/usable.log")"
+	exit 0
+}
+
+# small_rootfs DIR TOOL…: a root file system in DIR with the TOOLs in
+# /bin, the libraries they load, and the mount points a sandbox needs.
+small_rootfs() {
+	local r=$1 b p l
+	shift
+	mkdir -p "$r/bin" "$r/proc" "$r/dev" "$r/sys" "$r/tmp" "$r/run"
+	for b in "$@"; do
+		p=$(command -v "$b")
+		cp "$p" "$r/bin/"
+		for l in $(ldd "$p" | grep -o '/[^ ]*'); do
+			mkdir -p "$r$(dirname "$l")" && cp -n "$l" "$r$l"
+		done
+	done
 }
 
 # give_to_sandbox PATH...: as root, hands PATH (recursively) to the host ids

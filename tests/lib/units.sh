@@ -14,6 +14,29 @@ unit_echo_server() {
 	fi
 }
 
+# unit_echo_socket DESCRIPTION LISTEN_LINE…: the template socket unit
+# echo@.socket, and the drop-in of its instance echo@demo with the
+# LISTEN_LINEs (ListenStream=… and the like): the seed's unit pair.
+unit_echo_socket() {
+	local desc=$1
+	shift
+	cat >"$UNITS/echo@.socket" <<UNIT
+[Unit]
+Description=$desc
+
+[Socket]
+# the listeners come from the instance's drop-in
+
+[Install]
+WantedBy=sockets.target
+UNIT
+	mkdir -p "$UNITS/echo@demo.socket.d"
+	{
+		echo "[Socket]"
+		printf '%s\n' "$@"
+	} >"$UNITS/echo@demo.socket.d/10-listen.conf"
+}
+
 # unit_has_run: this wick has `wick run` (the sandbox).
 unit_has_run() { "$WICK" run --help >/dev/null 2>&1; }
 

@@ -17,16 +17,7 @@
 
 #include <wick/daemon.h>
 
-static int failures;
-
-static void expect(const char *desc, int got, int want)
-{
-	printf("%s - %s\n", got == want ? "ok" : "not ok", desc);
-	if (got != want) {
-		printf("# got %d, want %d\n", got, want);
-		failures++;
-	}
-}
+#include "tap.h"
 
 static int must(int r, const char *what)
 {
