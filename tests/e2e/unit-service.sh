@@ -135,12 +135,25 @@ check "accept: stop" "$WICK" stop acc.socket
 port=$(free_port)
 printf '[Socket]\nListenStream=127.0.0.1:%s\nAccept=yes\n%s\n' "$port" \
 	"MaxConnectionsPerSource=1" >"$UNITS/per.socket"
-# The instance answers and closes its connection at once, but runs on
-# for 30 s: the source stays counted however slow the machine is.
-printf '[Service]\nExecStart=/bin/sh -c %s\n' \
-	"'echo hi >&3; exec 3>&-; sleep 30'" >"$UNITS/per@.service"
+# The instance answers and runs on for 30 s: the source stays counted
+# however slow the machine is. (Its connection stays open meanwhile, as
+# under systemd, which holds an Accept=yes connection for the instance.)
+printf '[Service]\nExecStart=/bin/sh -c %s\n' "'echo hi >&3; sleep 30'" \
+	>"$UNITS/per@.service"
 check "per source: start" start_unit per.socket
-from() { timeout 30 socat -u "TCP:127.0.0.1:$port,bind=$1" - 2>/dev/null; }
+# from ADDRESS: what a client from ADDRESS gets: the answer once it is
+# there, or nothing once the connection is closed on it.
+from() {
+	local out pid
+	out=$(mktemp "$T/from.XXXXXX")
+	timeout 30 socat -u "TCP:127.0.0.1:$port,bind=$1" - >"$out" \
+		2>/dev/null &
+	pid=$!
+	wait_until 30 eval "grep -q . '$out' || ! running $pid"
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	cat "$out"
+}
 from 127.0.0.1 >"$T/first" &
 _pids+=($!)
 wait_until 20 grep -q hi "$T/first"
