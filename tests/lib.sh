@@ -77,6 +77,25 @@ wait_log() {
 	wait_until "${3:-10}" grep -q -- "$2" "$1"
 }
 
+# dgram_reply SECONDS ADDRESS: sends stdin to the socat datagram ADDRESS
+# and prints the reply. A datagram has no end of file, so socat would
+# wait out its whole -t: this returns as soon as a whole line came back,
+# and after SECONDS at the latest.
+dgram_reply() {
+	local s=$1 addr=$2 msg out pid
+	msg=$(cat)
+	out=$(mktemp "$T/dgram.XXXXXX")
+	printf '%s\n' "$msg" | socat -t "$s" - "$addr" >"$out" 2>&1 &
+	pid=$!
+	wait_until "$s" _dgram_done "$out" "$pid"
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	cat "$out"
+}
+_dgram_done() { # FILE PID: FILE ends with a newline, or socat has ended.
+	{ [ -s "$1" ] && [ -z "$(tail -c 1 "$1")" ]; } || ! running "$2"
+}
+
 # is_listening PROTO PORT: something listens on PORT (proto tcp or udp).
 is_listening() {
 	case "$1" in
@@ -85,16 +104,20 @@ is_listening() {
 	esac
 }
 
-# end_pid PID: TERM, then KILL after 5 s; returns once PID is gone.
+# end_pid PID: TERM, then KILL after 10 s; returns once PID is gone.
 end_pid() {
 	kill -TERM "$1" 2>/dev/null
-	wait_until 5 eval "! running $1" || kill -KILL "$1" 2>/dev/null
+	wait_until 10 eval "! running $1" || kill -KILL "$1" 2>/dev/null
 	wait_until 5 eval "! running $1"
 }
 
-# running PID: the process exists and is not a zombie.
+# running PID: the process exists and is neither a zombie nor being
+# reaped (state X, seen while its parent collects it) nor gone while
+# being looked at.
 running() {
-	[ -d "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+	local st
+	st=$(grep '^State:' "/proc/$1/status" 2>/dev/null) || return 1
+	case $st in *"Z ("* | *"X ("*) return 1 ;; esac
 }
 
 # fd_count PID: open fds of a process.

@@ -42,14 +42,14 @@ timers=$(grep -h '^it_value' /proc/$wick/fdinfo/* 2>/dev/null | sort -u)
 expect_eq "idle: no timer armed" "$timers" "it_value: (0, 0)"
 
 # 2. The first connection starts the service with fds 3, 4, 5 in order.
-reply=$(echo hello | socat -t 5 - "TCP:127.0.0.1:$port")
+reply=$(echo hello | socat -t 20 - "TCP:127.0.0.1:$port")
 expect_match "first client is answered by the service" "$reply" "*pid_match=1*"
-wait_until 5 test -s "$report"
+wait_until 20 test -s "$report"
 read -r pidline <"$report"
 pid=$(sed 's/pid=\([0-9]*\).*/\1/' <<<"$pidline")
 expect_eq "LISTEN_PID is the service's own pid" "$pidline" \
 	"pid=$pid listen_pid=$pid fds=3 names=web:dns:ctl"
-wait_until 5 test -s "$report.probe"
+wait_until 20 test -s "$report.probe"
 expect_eq "nothing open in the service above fd 5" \
 	"$(grep -E '^(open_above|fd[0-9])' "$report.probe")" \
 	"fd3=stream family=inet listening=1
@@ -72,7 +72,7 @@ expect_eq "fd 5 is the Unix listener" "$(type_of)" unix
 
 # 3. After the service exits the sockets stay; clients queued while it was
 # down are all served by the next start.
-wait_log "$T/log" "listening again" || not_ok "re-armed after exit"
+wait_log "$T/log" "listening again" 20 || not_ok "re-armed after exit"
 check "TCP still bound after the service exited" is_listening tcp "$port"
 check "socket file kept after the service exited" test -S "$ctl"
 

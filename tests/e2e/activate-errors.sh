@@ -92,7 +92,7 @@ check "a failed start binds nothing" sh -c "! ss -Hltn 'sport = :$port' | grep -
 socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr" /dev/null &
 holder=$!
 _pids+=("$holder")
-wait_until 5 is_listening tcp "$port"
+wait_until 20 is_listening tcp "$port"
 bad 1 "wick: listen 127.0.0.1:$port (stream): address already in use (another process listens there)" \
 	activate -l "$T/first.sock" -l "127.0.0.1:$port" true
 check "the socket file bound before the failure is gone" test ! -e "$T/first.sock"

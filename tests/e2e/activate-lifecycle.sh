@@ -15,14 +15,26 @@ wick=$BG_PID
 wait_log "$T/log" "as fd 3"
 echo dgram | socat -u - "UDP:127.0.0.1:$port"
 check "trigger limit reported" wait_log "$T/log" "trigger limit: 20 starts within 2.0s and 127.0.0.1:$port still has a client waiting; pausing 1s"
-starts=$(grep -c '^wick: started' "$T/log")
+# Counted up to the pause line: after the pause more starts follow.
+starts=$(sed '/trigger limit/q' "$T/log" | grep -c '^wick: started')
 expect_eq "exactly 20 starts before the pause" "$starts" 20
-t0=$(awk '{print $14 + $15}' "/proc/$wick/stat")
-sleep 0.5
-t1=$(awk '{print $14 + $15}' "/proc/$wick/stat")
-check "no CPU used while paused" test $((t1 - t0)) -le 1
-check "resumes after the pause" wait_log "$T/log" "resuming: listening again" 5
-check "and pauses longer the next time" wait_log "$T/log" "pausing 2s" 5
+# CPU time over half a second that lies within a pause: a sample that a
+# slow machine let run past the resume is taken again in the next pause.
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+used=
+for k in 1 2 3; do
+	wait_until 30 eval '[ "$(grep -c "; pausing" "$T/log")" -ge '"$k"' ]' ||
+		break
+	r=$(grep -c resuming "$T/log")
+	t0=$(ticks "$wick")
+	sleep 0.5
+	t1=$(ticks "$wick")
+	[ "$(grep -c resuming "$T/log")" = "$r" ] && used=$((t1 - t0)) && break
+done
+check "no CPU used while paused (${used:-no sample} ticks)" \
+	test -n "$used" -a "${used:-2}" -le 1
+check "resumes after the pause" wait_log "$T/log" "resuming: listening again" 20
+check "and pauses longer the next time" wait_log "$T/log" "pausing 2s" 20
 kill -TERM "$wick"; wait "$wick"
 expect_eq "SIGTERM while paused: exit 0" "$?" 0
 
@@ -41,7 +53,7 @@ for sig in TERM INT; do
 	rm -f "$T/got" "$T/running"
 	bg "$T/log-$sig" "$WICK" activate -l "$T/s.sock" --now -- "$T/svc.sh"
 	wick=$BG_PID
-	wait_until 5 test -e "$T/running"
+	wait_until 20 test -e "$T/running"
 	kill -"$sig" "$wick"
 	wait_until 10 sh -c "! kill -0 $wick"
 	wait "$wick"
@@ -60,7 +72,7 @@ python3 -c 'import socket, sys, time
 s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(); time.sleep(30)' "$T/r.sock" &
 other=$!
 _pids+=("$other")
-wait_until 5 test -S "$T/r.sock"
+wait_until 20 test -S "$T/r.sock"
 kill -TERM "$wick"; wait "$wick"
 check "a socket file wick did not make is left alone" test -S "$T/r.sock"
 
@@ -78,7 +90,7 @@ check "stale socket file exists" test -S "$T/stale.sock"
 bg "$T/log3" "$WICK" activate -l "$T/stale.sock" -- "$WICK_ECHO"
 wick=$BG_PID
 check "a stale socket file is replaced" wait_log "$T/log3" "as fd 3"
-out=$(echo via-stale | socat -t 5 - "UNIX-CONNECT:$T/stale.sock")
+out=$(echo via-stale | socat -t 20 - "UNIX-CONNECT:$T/stale.sock")
 expect_eq "and serves" "$out" via-stale
 
 # The server never unlinks a path it was handed: after it exits the path
@@ -86,9 +98,9 @@ expect_eq "and serves" "$out" via-stale
 kill -TERM "$wick"; wait "$wick"
 bg "$T/log4" "$WICK" activate -l "$T/kept.sock" -- "$WICK_ECHO" --exit-after 1
 wait_log "$T/log4" "as fd 3"
-out1=$(echo one | socat -t 5 - "UNIX-CONNECT:$T/kept.sock")
-wait_log "$T/log4" "listening again"
-out2=$(echo two | socat -t 5 - "UNIX-CONNECT:$T/kept.sock")
+out1=$(echo one | socat -t 20 - "UNIX-CONNECT:$T/kept.sock")
+wait_log "$T/log4" "listening again" 20
+out2=$(echo two | socat -t 20 - "UNIX-CONNECT:$T/kept.sock")
 expect_eq "the path works across service exits" "$out1 $out2" "one two"
 
 # What the service started stops with it: its process group is signalled,
@@ -97,10 +109,12 @@ kill -TERM "$BG_PID" 2>/dev/null; wait "$BG_PID" 2>/dev/null
 bg "$T/log5" "$WICK" activate -l "127.0.0.1:$port" --now -- \
 	sh -c "sleep 30 & echo \$! > $T/child; wait"
 wick=$BG_PID
-wait_until 5 test -s "$T/child"
+wait_until 20 test -s "$T/child"
 child=$(cat "$T/child")
 kill -TERM "$wick"; wait "$wick"
-check "SIGTERM: the service's own child is gone too" wait_until 5 sh -c "! kill -0 $child 2>/dev/null"
+# Ended (a zombie left to whoever adopted it holds no socket).
+check "SIGTERM: the service's own child is gone too" \
+	wait_until 20 eval "! running $child"
 check "SIGTERM: the port is free" sh -c "! ss -Hltn 'sport = :$port' | grep -q ."
 
 # A leftover of a service that exited is stopped before the next start.
@@ -110,10 +124,11 @@ bg "$T/log6" "$WICK" activate -d -l "127.0.0.1:$port" -- \
 wick=$BG_PID
 wait_log "$T/log6" "as fd 3"
 echo x | socat -u - "UDP:127.0.0.1:$port"
-wait_until 5 test -s "$T/child"
+wait_until 20 test -s "$T/child"
 check "a leftover is stopped when the service exits" \
-	wait_log "$T/log6" "stopping what pid [0-9]* left running in its process group"
-check "… and is gone" wait_until 5 sh -c "! kill -0 $(cat "$T/child") 2>/dev/null"
+	wait_log "$T/log6" \
+		"stopping what pid [0-9]* left running in its process group" 20
+check "… and is gone" wait_until 20 eval "! running $(cat "$T/child")"
 kill -TERM "$wick"; wait "$wick"
 
 # SIGTERM during start-up, while 200 socket files are being made: wick
@@ -143,10 +158,14 @@ while [ -e "/proc/$wick/fd/$nfd" ]; do nfd=$((nfd + 1)); done
 prlimit --pid "$wick" --nofile="$nfd:"
 hold=()
 for i in 1 2 3; do
-	(echo "q$i" | socat -t 10 - "TCP:127.0.0.1:$port" >"$T/q$i" 2>/dev/null) &
+	(echo "q$i" | socat -t 60 - "TCP:127.0.0.1:$port" >"$T/q$i" \
+		2>/dev/null) &
 	hold+=($!)
 done
-sleep 1.5
+check "out of fds: the pause is logged" \
+	wait_log "$T/log7" 'pausing until it works' 20
+# Retries run every 100 ms at first: a repeated line would show by now.
+sleep 1
 expect_eq "out of fds: the pause is logged once" \
 	"$(grep -c 'pausing until it works' "$T/log7")" 1
 

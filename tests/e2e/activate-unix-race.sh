@@ -61,7 +61,7 @@ race() {
 	done
 	expect_eq "$what: the others exit 1, naming the address in use" \
 		"$n" $((N - 1))
-	out=$(echo "$what" | socat -t 5 - "UNIX-CONNECT:$path")
+	out=$(echo "$what" | socat -t 20 - "UNIX-CONNECT:$path")
 	expect_eq "$what: the path reaches the one that holds it" "$out" \
 		"$what"
 	# strace does not pass SIGTERM on: end the traced wick itself.

@@ -19,18 +19,28 @@ start_echo() {
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do a+=("$1"); shift; done
 	shift
 	bg "$log" systemd-socket-activate "${a[@]}" "$WICK_ECHO" "$@"
-	wait_log "$log" "Listening on" 5
+	wait_log "$log" "Listening on" 20
+}
+
+# ask ADDRESS: sends stdin to the socat ADDRESS, prints the reply. The
+# server starts on this client, so the budget covers a slow machine; a
+# stream ends as soon as the server closes it.
+ask() {
+	case $1 in
+	UDP* | UNIX-SENDTO*) dgram_reply 20 "$1" ;;
+	*) timeout 60 socat -t 20 - "$1" ;;
+	esac
 }
 
 gone() { ! running "$1"; }
 
 # finished DESC PID: the server ends by itself with status 0.
 finished() {
-	if wait_until 10 gone "$2"; then
+	if wait_until 20 gone "$2"; then
 		wait "$2"
 		expect_eq "$1" "$?" 0
 	else
-		not_ok "$1 (still running after 10 s)"
+		not_ok "$1 (still running after 20 s)"
 	fi
 }
 
@@ -46,7 +56,7 @@ one_shot() {
 		diag "$(cat "$log")"
 		return
 	fi
-	reply=$(printf 'hello %s\n' "$name" | socat -t 2 - "$client")
+	reply=$(printf 'hello %s\n' "$name" | ask "$client")
 	expect_eq "$name: exact reply" "$reply" "hello $name"
 	finished "$name: exits 0 after --exit-after 1" "$BG_PID"
 }
@@ -75,8 +85,7 @@ one_shot seqpacket "UNIX-CONNECT:$T/seq.sock,type=5" --seqpacket \
 # bound sender is served.
 start_echo "$T/unbound.log" -d -l "$T/dg2.sock" -- --exit-after 2
 printf 'lost\n' | socat -u - "UNIX-SENDTO:$T/dg2.sock"
-reply=$(printf 'second\n' | socat -t 2 - \
-	"UNIX-SENDTO:$T/dg2.sock,bind=$T/client2.sock")
+reply=$(printf 'second\n' | ask "UNIX-SENDTO:$T/dg2.sock,bind=$T/client2.sock")
 expect_eq "unix-dgram: unbound sender skipped, next one served" \
 	"$reply" "second"
 finished "unix-dgram: both datagrams counted" "$BG_PID"
@@ -85,8 +94,8 @@ finished "unix-dgram: both datagrams counted" "$BG_PID"
 p=$(free_port)
 start_echo "$T/multi.log" -l "127.0.0.1:$p" -l "$T/multi.sock" \
 	-- --exit-after 2
-r1=$(printf 'one\n' | socat -t 2 - "TCP4:127.0.0.1:$p")
-r2=$(printf 'two\n' | socat -t 2 - "UNIX-CONNECT:$T/multi.sock")
+r1=$(printf 'one\n' | ask "TCP4:127.0.0.1:$p")
+r2=$(printf 'two\n' | ask "UNIX-CONNECT:$T/multi.sock")
 expect_eq "two passed sockets: both served" "$r1 $r2" "one two"
 finished "two passed sockets: exits after 2" "$BG_PID"
 
@@ -94,10 +103,10 @@ finished "two passed sockets: exits after 2" "$BG_PID"
 p=$(free_port)
 start_echo "$T/many.log" -l "127.0.0.1:$p" -- --exit-after 20
 for i in $(seq 20); do
-	printf 'client %s\n' "$i" | socat -t 5 - "TCP4:127.0.0.1:$p" \
+	printf 'client %s\n' "$i" | socat -t 30 - "TCP4:127.0.0.1:$p" \
 		>"$T/many.$i" 2>&1 &
 done
-wait_until 15 gone "$BG_PID"
+wait_until 60 gone "$BG_PID"
 bad=0
 for i in $(seq 20); do
 	[ "$(cat "$T/many.$i")" = "client $i" ] || bad=$((bad + 1))
@@ -110,14 +119,14 @@ finished "20 concurrent clients: exits after 20" "$BG_PID"
 p=$(free_port)
 head -c 1048576 /dev/urandom >"$T/big"
 start_echo "$T/big.log" -l "127.0.0.1:$p" -- --exit-after 1
-socat -t 10 - "TCP4:127.0.0.1:$p" <"$T/big" >"$T/big.back"
+timeout 90 socat -t 30 - "TCP4:127.0.0.1:$p" <"$T/big" >"$T/big.back"
 check "1 MiB echoed intact" cmp -s "$T/big" "$T/big.back"
 finished "1 MiB: exits 0" "$BG_PID"
 
 # Resets and garbage do not hurt it, and leak no fds.
 p=$(free_port)
 start_echo "$T/rst.log" -l "127.0.0.1:$p" -- --idle-exit 30
-reply=$(printf 'first\n' | socat -t 2 - "TCP4:127.0.0.1:$p")
+reply=$(printf 'first\n' | ask "TCP4:127.0.0.1:$p")
 expect_eq "before resets: served" "$reply" "first"
 pid=$BG_PID
 base=$(fd_count "$pid")
@@ -126,10 +135,10 @@ for i in $(seq 10); do
 	head -c 3000 /dev/urandom | socat -u - "TCP4:127.0.0.1:$p,linger=0" \
 		2>/dev/null
 done
-reply=$(printf 'after\n' | socat -t 2 - "TCP4:127.0.0.1:$p")
+reply=$(printf 'after\n' | ask "TCP4:127.0.0.1:$p")
 expect_eq "after 20 resetting clients: served" "$reply" "after"
 fds_back_to() { [ "$(fd_count "$1")" -eq "$2" ]; }
-if wait_until 5 fds_back_to "$pid" "$base"; then
+if wait_until 20 fds_back_to "$pid" "$base"; then
 	ok "no fd leaked after resets ($base open)"
 else
 	not_ok "no fd leaked after resets"
@@ -140,19 +149,19 @@ check "still running after resets" running "$pid"
 # --idle-exit: a second of nothing and it leaves by itself.
 p=$(free_port)
 start_echo "$T/idle.log" -l "127.0.0.1:$p" -- --idle-exit 1
-reply=$(printf 'idle\n' | socat -t 2 - "TCP4:127.0.0.1:$p")
+reply=$(printf 'idle\n' | ask "TCP4:127.0.0.1:$p")
 expect_eq "--idle-exit: served" "$reply" "idle"
 finished "--idle-exit 1: exits 0 when idle" "$BG_PID"
 
 # Accept mode: each instance gets one connection as fd 3 and ends with it.
 p=$(free_port)
 start_echo "$T/accept.log" -a -l "127.0.0.1:$p" --
-r1=$(printf 'a1\n' | socat -t 2 - "TCP4:127.0.0.1:$p")
-r2=$(printf 'a2\n' | socat -t 2 - "TCP4:127.0.0.1:$p")
+r1=$(printf 'a1\n' | ask "TCP4:127.0.0.1:$p")
+r2=$(printf 'a2\n' | ask "TCP4:127.0.0.1:$p")
 expect_eq "accept mode: connection on fd 3 served" "$r1 $r2" "a1 a2"
 no_children() { [ "$(pgrep -P "$1" | wc -l)" -eq 0 ]; }
 check "accept mode: instances exit with their connection" \
-	wait_until 5 no_children "$BG_PID"
+	wait_until 20 no_children "$BG_PID"
 
 # VSOCK needs a loopback transport (vsock_loopback) to test here.
 p=$(free_port)

@@ -22,13 +22,17 @@ report() {
 	shift 3
 	if [ "$tool" = sa ]; then
 		bg "$log" systemd-socket-activate "$@" "$PROBE" "$out"
-		wait_log "$log" "Listening on" 5 || return 1
+		wait_log "$log" "Listening on" 20 || return 1
 	else
 		bg "$log" "$WICK" activate "$@" -- "$PROBE" "$out"
-		wait_log "$log" "listening on" 5 || return 1
+		wait_log "$log" "listening on" 20 || return 1
 	fi
-	echo hello | socat -t 3 - "$client" >"$T/$tool-$name.client" 2>&1
-	wait_until 5 grep -q '^pidfdid=' "$out" || return 1
+	# The probe starts on this client; a datagram has no end to wait for.
+	case $client in
+	UDP*) echo hello | dgram_reply 20 "$client" ;;
+	*) echo hello | timeout 60 socat -t 20 - "$client" ;;
+	esac >"$T/$tool-$name.client" 2>&1
+	wait_until 20 grep -q '^pidfdid=' "$out" || return 1
 	kill "$BG_PID" 2>/dev/null
 	wait "$BG_PID" 2>/dev/null
 	cat "$out"

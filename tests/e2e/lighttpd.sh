@@ -10,7 +10,8 @@
 . "$(dirname "$0")/../helpers/run-lib.sh"
 need curl
 
-get() { curl -s --max-time 10 "http://127.0.0.1:$1$2"; }
+# The first request starts lighttpd (in a sandbox for wick run).
+get() { curl -s --max-time 60 "http://127.0.0.1:$1$2"; }
 
 # started DIR: how many times lighttpd started with DIR's config.
 started() {

@@ -10,7 +10,7 @@ need socat
 
 # roundtrip PORT TEXT: what the echo server sends back for TEXT.
 roundtrip() {
-	printf '%s\n' "$2" | timeout 30 socat -t 10 - "TCP:127.0.0.1:$1"
+	printf '%s\n' "$2" | timeout 120 socat -t 90 - "TCP:127.0.0.1:$1"
 }
 
 # ctr_pid: host pid of the one running container's process.

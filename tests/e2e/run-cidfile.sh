@@ -42,7 +42,7 @@ refused "an existing cidfile" \
 expect_eq "… which stays as it was" "$(cat "$T/cid")" other
 
 port=$(free_port)
-out=$(timeout 5 "$WICK" run -l 127.0.0.1:"$port" --cidfile "$T/cid" true \
+out=$(timeout 20 "$WICK" run -l 127.0.0.1:"$port" --cidfile "$T/cid" true \
 	2>&1 </dev/null)
 st=$?
 expect_eq "run -l with an existing cidfile: one line" "$out" \
@@ -54,4 +54,4 @@ rm -f "$T/cid"
 id=$("$WICK" run -d --name "$n" --cidfile "$T/cid" sleep 1000)
 expect_eq "a new cidfile holds the id" "$(cat "$T/cid" 2>&1)" "$id"
 "$WICK" rm -f "$n" >/dev/null
-check "… and goes with the sandbox" wait_until 5 test ! -e "$T/cid"
+check "… and goes with the sandbox" wait_until 20 test ! -e "$T/cid"

@@ -23,17 +23,21 @@ if ip -6 addr show lo 2>/dev/null | grep -q '::1'; then
 fi
 bg "$T/echo.log" "$WICK" run --network=none "${l[@]}" \
 	-v "$PB:/run/pb:ro" /run/pb/wick-echo
-wait_until 5 is_listening tcp "$port"
+wait_until 20 is_listening tcp "$port"
 
-expect_eq "TCP 127.0.0.1" "$(echo hello | socat -t3 - TCP:127.0.0.1:"$port")" "hello"
-expect_eq "UDP 127.0.0.1" "$(echo hello | socat -t3 - UDP:127.0.0.1:"$port")" "hello"
-expect_eq "Unix stream" "$(echo hello | socat -t3 - UNIX-CONNECT:"$sock")" "hello"
+# The first client starts the sandbox: a budget for a slow machine.
+ask() { timeout 60 socat -t 20 - "$1"; }
+expect_eq "TCP 127.0.0.1" "$(echo hello | ask TCP:127.0.0.1:"$port")" "hello"
+expect_eq "UDP 127.0.0.1" \
+	"$(echo hello | dgram_reply 20 UDP:127.0.0.1:"$port")" "hello"
+expect_eq "Unix stream" "$(echo hello | ask UNIX-CONNECT:"$sock")" "hello"
 if [ $v6 -eq 1 ]; then
-	expect_eq "TCP ::1" "$(echo hello | socat -t3 - TCP6:[::1]:"$port")" "hello"
-	expect_eq "UDP ::1" "$(echo hello | socat -t3 - UDP6:[::1]:"$port")" "hello"
+	expect_eq "TCP ::1" "$(echo hello | ask TCP6:[::1]:"$port")" "hello"
+	expect_eq "UDP ::1" \
+		"$(echo hello | dgram_reply 20 UDP6:[::1]:"$port")" "hello"
 else
 	skip "TCP and UDP on ::1" "no IPv6 loopback here"
 fi
-check "the server runs in a sandbox" wait_log "$T/echo.log" "started" 5
+check "the server runs in a sandbox" wait_log "$T/echo.log" "started" 20
 out=$("$WICK" run --network=none sh -c 'socat -u TCP:127.0.0.1:'"$port"' - 2>&1; echo rc=$?')
 expect_match "egress from a sandbox like it fails" "$out" "*Connection refused*rc=1"

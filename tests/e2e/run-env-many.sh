@@ -13,7 +13,7 @@ for i in $(seq 1 40); do args+=(--setenv "W$i=$i"); done
 port=$(free_port)
 bg "$T/a.log" "$WICK" run --accept -l 127.0.0.1:"$port" "${args[@]}" -- \
 	sh -c 'echo "$(env | grep -c "^[VW][0-9]*=") $V256 $W40 $LISTEN_FDS $LISTEN_PID" >&3'
-wait_until 5 is_listening tcp "$port" || diag "wick run did not listen"
-out=$(socat -t3 -u TCP:127.0.0.1:"$port" - 2>&1)
+wait_until 20 is_listening tcp "$port" || diag "wick run did not listen"
+out=$(timeout 60 socat -t 20 -u TCP:127.0.0.1:"$port" - 2>&1)
 expect_eq "256 -e and 40 --setenv all arrive, LISTEN_FDS/PID too" "$out" \
 	"296 256 40 1 1"

@@ -13,8 +13,10 @@ export WICK_TESTER_FROM_WICK=inherited
 bg "$T/a.log" "$WICK" run --accept --inetd -l 127.0.0.1:"$port" \
 	--setenv FOO=bar --setenv WICK_TESTER_FROM_WICK -- \
 	sh -c 'echo "FOO=$FOO W=$WICK_TESTER_FROM_WICK R=$REMOTE_ADDR:$REMOTE_PORT"'
-wait_until 5 is_listening tcp "$port"
-out=$(socat -t3 - TCP:127.0.0.1:"$port",bind=127.0.0.2 </dev/null)
+wait_until 20 is_listening tcp "$port"
+# The instance's sandbox starts on this client: a budget for a slow
+# machine (the reply ends the connection, so it costs nothing).
+out=$(timeout 60 socat -t 20 - TCP:127.0.0.1:"$port",bind=127.0.0.2 </dev/null)
 expect_match "--setenv VAR=VAL reaches the sandboxed server" "$out" "FOO=bar *"
 expect_match "--setenv VAR copies wick's own" "$out" "* W=inherited *"
 expect_match "--accept sets REMOTE_ADDR and REMOTE_PORT inside" "$out" \

@@ -9,7 +9,7 @@ need socat
 for bad in "--rootfs $T/missing-root" "-v $T/missing-src:/tmp/x"; do
 	port=$(free_port)
 	# shellcheck disable=SC2086 # $bad is two words on purpose
-	timeout 5 "$WICK" run -l 127.0.0.1:"$port" $bad true >"$T/out" 2>&1 \
+	timeout 20 "$WICK" run -l 127.0.0.1:"$port" $bad true >"$T/out" 2>&1 \
 		</dev/null
 	st=$?
 	expect_eq "wick run -l $bad: exit status 1 at once" "$st" 1

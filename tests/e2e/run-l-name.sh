@@ -12,7 +12,7 @@ want="wick: run: the name '$n' is in use by a running sandbox (pick another, or 
 
 "$WICK" run -d --name "$n" sleep 1000 >/dev/null
 port=$(free_port)
-out=$(timeout 5 "$WICK" run -l 127.0.0.1:"$port" --name "$n" true 2>&1 \
+out=$(timeout 20 "$WICK" run -l 127.0.0.1:"$port" --name "$n" true 2>&1 \
 	</dev/null)
 st=$?
 expect_eq "a name in use: one line" "$out" "$want"
@@ -23,17 +23,17 @@ check "… nothing listens" sh -c "! ss -Hltn 'sport = :$port' | grep -q ."
 # checked before wick tries to bind anything.
 bg "$T/other.log" socat TCP-LISTEN:"$port",bind=127.0.0.1,reuseaddr \
 	EXEC:true
-wait_until 5 is_listening tcp "$port"
-out=$(timeout 5 "$WICK" run -l 127.0.0.1:"$port" --name "$n" true 2>&1 \
+wait_until 20 is_listening tcp "$port"
+out=$(timeout 20 "$WICK" run -l 127.0.0.1:"$port" --name "$n" true 2>&1 \
 	</dev/null)
 expect_eq "the name is checked before binding" "$out" "$want"
-out=$(timeout 5 "$WICK" run -d -l 127.0.0.1:"$port" --name "$n" true 2>&1 \
+out=$(timeout 20 "$WICK" run -d -l 127.0.0.1:"$port" --name "$n" true 2>&1 \
 	</dev/null)
 expect_eq "… also with --detach" "$out" "$want"
 "$WICK" rm -f "$n" >/dev/null
 
 # A free name with a port in use: the claim is given back.
-out=$(timeout 5 "$WICK" run -l 127.0.0.1:"$port" --name "$n" true 2>&1 \
+out=$(timeout 20 "$WICK" run -l 127.0.0.1:"$port" --name "$n" true 2>&1 \
 	</dev/null)
 expect_eq "a port in use: the listen error" "$out" \
 	"wick: listen 127.0.0.1:$port (stream): address already in use (another process listens there)"

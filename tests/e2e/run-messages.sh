@@ -81,7 +81,7 @@ bad "--read-only rootfs without /proc" 1 \
 port=$(free_port)
 bad "… also before listening (-l)" 1 \
 	"wick: run: rootfs '$T/rootfs' has no /proc, which a --read-only rootfs needs (create /proc, /dev, /sys, /tmp and /run in it, or drop --read-only)" \
-	timeout 5 "$WICK" run -l 127.0.0.1:"$port" --name "$n" \
+	timeout 20 "$WICK" run -l 127.0.0.1:"$port" --name "$n" \
 	--rootfs "$T/rootfs" --read-only "${RAN[@]}"
 check "… where nothing listens" sh -c "! ss -Hltn 'sport = :$port' | grep -q ."
 

@@ -15,7 +15,7 @@ expect_eq "only lo in --network=none" "$out" "lo"
 
 port=$(free_port)
 bg "$T/host-listener.log" socat TCP-LISTEN:"$port",bind=127.0.0.1,reuseaddr,fork SYSTEM:'echo host'
-wait_until 5 is_listening tcp "$port" || diag "host listener did not start"
+wait_until 20 is_listening tcp "$port" || diag "host listener did not start"
 # Read-only clients: a server that closes with unread input would reset
 # the connection and lose its answer.
 host=$(socat -u TCP:127.0.0.1:"$port" - 2>&1)

@@ -31,9 +31,9 @@ stop_listening() {
 	shift 3
 	bg "$T/$name.log" "$@"
 	pid=$BG_PID
-	wait_until 5 is_listening tcp "$port"
+	wait_until 20 is_listening tcp "$port"
 	hold_client "$port"
-	if ! wait_until 10 test -s "$SR/$name/$key"; then
+	if ! wait_until 30 test -s "$SR/$name/$key"; then
 		not_ok "$d: the sandbox started"
 		diag "$(cat "$T/$name.log")"
 		return
@@ -43,8 +43,10 @@ stop_listening() {
 	wait "$pid"
 	st=$?
 	took=$(ms_since "$start")
-	check "$d: SIGTERM ends it within 3 s (took $took ms)" \
-		test "$took" -lt 3000
+	# The bug waited the activator's full 10 s; 6 s leave a slow
+	# machine room and still tell the two apart.
+	check "$d: SIGTERM ends it within 6 s (took $took ms)" \
+		test "$took" -lt 6000
 	expect_eq "$d: … exit status" "$st" 0
 	expect_match "$d: … saying why it kills" "$(cat "$T/$name.log")" \
 		"*wick: run: sh is pid 1 of $name without a SIGTERM handler, which the kernel then drops; sending SIGKILL (--init would pass it on)*"
@@ -66,9 +68,9 @@ stop_listening "wick activate -- wick run --name" "$n-a" pid \
 setsid "$WICK" run --name "$n-c" sleep 100 >"$T/c.log" 2>&1 </dev/null &
 pid=$!
 _pids+=("$pid")
-wait_until 5 test -s "$SR/$n-c/pid"
+wait_until 20 test -s "$SR/$n-c/pid"
 kill -INT -- "-$pid"
-wait_until 5 eval "! running $pid"
+wait_until 20 eval "! running $pid"
 check "Ctrl-C ends a foreground wick run sleep (no --init)" \
 	eval "! running $pid"
 wait "$pid"
@@ -80,12 +82,12 @@ expect_eq "… saying so" "$(cat "$T/c.log")" \
 bg "$T/h.log" "$WICK" run --name "$n-h" sh -c \
 	'trap "echo got INT" INT; echo up; while :; do sleep 0.1; done'
 pid=$BG_PID
-wait_log "$T/h.log" up
+wait_log "$T/h.log" up 20
 kill -INT "$pid"
-check "a handled SIGINT reaches the server" wait_log "$T/h.log" "got INT" 5
+check "a handled SIGINT reaches the server" wait_log "$T/h.log" "got INT" 20
 check "… which lives on" running "$pid"
 kill -INT "$pid"
-wait_until 5 eval "! running $pid"
+wait_until 20 eval "! running $pid"
 wait "$pid"
 expect_eq "a second SIGINT kills it" "$?" 137
 expect_match "… saying so" "$(cat "$T/h.log")" \
@@ -95,13 +97,13 @@ expect_match "… saying so" "$(cat "$T/h.log")" \
 bg "$T/i.log" "$WICK" run --name "$n-i" sh -c \
 	'trap "" TERM; echo up; while :; do sleep 0.1; done'
 pid=$BG_PID
-wait_log "$T/i.log" up
+wait_log "$T/i.log" up 20
 kill -TERM "$pid"
-sleep 0.3 # a SIGKILL would end it within this time
+sleep 1 # a SIGKILL would end it within this time, even on a slow machine
 check "an ignored SIGTERM is passed on, not turned into SIGKILL" \
 	running "$pid"
 kill -TERM "$pid"
-wait_until 5 eval "! running $pid"
+wait_until 20 eval "! running $pid"
 wait "$pid"
 expect_eq "a second SIGTERM kills it" "$?" 137
 
@@ -121,7 +123,7 @@ for i in range(n):
     libc.inotify_add_watch(fd, sr.encode(), 0x80)  # IN_MOVED_TO: a claim
     p = subprocess.Popen([wick, "run", "--name", name, "true"],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline, hit = time.time() + 5, False
+    deadline, hit = time.time() + 20, False
     while not hit and time.time() < deadline:
         buf, off = os.read(fd, 4096), 0
         while off < len(buf):
@@ -137,7 +139,7 @@ for i in range(n):
         subprocess.run([wick, "rm", name], stdout=subprocess.DEVNULL)
 print(left)
 PY
-	out=$(timeout 120 python3 "$T/race.py" "$WICK" "$SR" "$n-r" 30 2>&1)
+	out=$(timeout 240 python3 "$T/race.py" "$WICK" "$SR" "$n-r" 30 2>&1)
 	expect_eq "SIGTERM just after the claim: no state left (of 30)" "$out" 0
 else
 	skip "SIGTERM just after the claim" "python3 is not installed"

@@ -15,6 +15,10 @@ ino() {
 		cut -d: -f2
 }
 
+# The first client starts the sandbox: a budget for a slow machine, which
+# costs nothing when the answer comes (the probe then closes).
+ask() { timeout 60 socat -t 20 - "$1"; }
+
 for init in "" --init; do
 	want_pid=1
 	[ -n "$init" ] && want_pid=2
@@ -24,12 +28,12 @@ for init in "" --init; do
 		--fdname=web -E LISTEN_PIDFDID=42 \
 		"$WICK" run $init "${PROBE[@]}"
 	act=$BG_PID
-	wait_until 5 is_listening tcp "$port"
+	wait_until 20 is_listening tcp "$port"
 	bound=$(ino tcp "$port")
-	out=$(echo hello | socat -t3 - TCP:127.0.0.1:"$port",bind=127.0.0.2)
+	out=$(echo hello | ask TCP:127.0.0.1:"$port",bind=127.0.0.2)
 	expect_match "$what: a client from 127.0.0.2 is seen as 127.0.0.2" \
 		"$out" "peer=127.0.0.2:* hello"
-	wait_log "$T/tcp$init.log" '^fds=' 5
+	wait_log "$T/tcp$init.log" '^fds=' 20
 	log=$(cat "$T/tcp$init.log")
 	expect_match "$what: LISTEN_PID is the server's pid inside, names kept, LISTEN_PIDFDID dropped" \
 		"$log" "*pid=$want_pid listen_pid=$want_pid listen_fds=1 names=web pidfdid=-*"
@@ -39,25 +43,25 @@ for init in "" --init; do
 		"$log" "*fd3=socket:\[$bound\]*"
 	expect_match "$what: nothing but stdio and the socket is open" \
 		"$log" "*fds=0,1,2,3,*"
-	out=$(echo again | socat -t3 - TCP:127.0.0.1:"$port")
+	out=$(echo again | ask TCP:127.0.0.1:"$port")
 	expect_match "$what: later clients are served too" "$out" "peer=127.0.0.1:* again"
 	kill -TERM "$act"
-	wait_until 5 sh -c "! kill -0 $act"
+	wait_until 20 eval "! running $act"
 	# Once the server is gone, nothing holds the socket any more.
 	check "$what: SIGTERM to wick ends the sandbox" \
-		wait_until 5 eval "! is_listening tcp $port"
+		wait_until 20 eval "! is_listening tcp $port"
 done
 
 port=$(free_port)
 bg "$T/udp.log" systemd-socket-activate -d -l 127.0.0.1:"$port" \
 	--fdname=dns "$WICK" run "${PROBE[@]}"
 act=$BG_PID
-wait_until 5 is_listening udp "$port"
+wait_until 20 is_listening udp "$port"
 bound=$(ino udp "$port")
-out=$(echo hello | socat -t3 - UDP:127.0.0.1:"$port",bind=127.0.0.2)
+out=$(echo hello | dgram_reply 20 UDP:127.0.0.1:"$port",bind=127.0.0.2)
 expect_match "UDP: the datagram from 127.0.0.2 is seen as such and the reply comes back" \
 	"$out" "peer=127.0.0.2:* hello"
-wait_log "$T/udp.log" '^fds=' 5
+wait_log "$T/udp.log" '^fds=' 20
 expect_match "UDP: fd 3 is the socket the activator bound" \
 	"$(cat "$T/udp.log")" "*names=dns*fd3=socket:\[$bound\]*"
 kill -TERM "$act"
@@ -68,15 +72,17 @@ port=$(free_port)
 bg "$T/two.log" systemd-socket-activate -d -l 127.0.0.1:"$port" --fdname=dns \
 	systemd-socket-activate -l 127.0.0.1:"$port" --fdname=web \
 	"$WICK" run --init "${PROBE[@]}"
-wait_until 5 is_listening udp "$port"
+wait_until 20 is_listening udp "$port"
 udp_ino=$(ino udp "$port")
-echo one | socat -t3 - UDP:127.0.0.1:"$port" >"$T/two-udp.out" &
+# Its reply comes only once the TCP client below has started the server:
+# this client waits for it until the test ends it.
+echo one | socat -t 60 - UDP:127.0.0.1:"$port" >"$T/two-udp.out" &
 _pids+=($!)
-wait_until 5 is_listening tcp "$port"
+wait_until 20 is_listening tcp "$port"
 tcp_ino=$(ino tcp "$port")
-out=$(echo two | socat -t3 - TCP:127.0.0.1:"$port")
+out=$(echo two | ask TCP:127.0.0.1:"$port")
 expect_match "two sockets: TCP answered" "$out" "peer=127.0.0.1:* two"
-wait_until 5 grep -q one "$T/two-udp.out"
+wait_until 20 grep -q one "$T/two-udp.out"
 expect_match "two sockets: the queued datagram answered" "$(cat "$T/two-udp.out")" "peer=127.0.0.1:* one"
 log=$(cat "$T/two.log")
 expect_match "two sockets: fds 3 and 4 in the activators' order" "$log" \

@@ -21,16 +21,18 @@ for mode in activate run; do
 		2>"$T/$mode.fifo" >/dev/null </dev/null &
 	wick=$!
 	_pids+=("$wick")
-	wait_until 5 is_listening tcp "$port"
+	wait_until 20 is_listening tcp "$port"
 	wait "$reader"
 	# Starting the service logs a line into the now closed pipe.
-	out=$(echo one | socat -t3 - TCP:127.0.0.1:"$port")
+	out=$(echo one | timeout 60 socat -t 20 - TCP:127.0.0.1:"$port")
 	expect_eq "$mode: the first client is served" "$out" one
-	sleep 0.2 # let wick log the start and, with the bug, die of it
+	# Let wick log the start and, with the bug, die of it (on a slow
+	# machine too).
+	sleep 1
 	check "$mode: wick outlives a log line to a closed pipe" running "$wick"
 	kill -TERM "$wick" 2>/dev/null
 	# wick run's server is pid 1 and ignores SIGTERM: up to 10 s.
-	for _ in $(seq 150); do running "$wick" || break; sleep 0.1; done
+	wait_until 30 eval "! running $wick"
 	check "$mode: SIGTERM then closes the listener" \
 		sh -c "! ss -Hltn 'sport = :$port' | grep -q ."
 	check "$mode: and removes the socket file" test ! -e "$sock"

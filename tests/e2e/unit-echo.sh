@@ -92,11 +92,13 @@ expect_match "second start says why" "$again" \
 sup=$(cat "$state/pid")
 out=$("$WICK" stop echo@demo.socket 2>&1)
 expect_eq "stop exits 0" "$?" 0
-check "supervisor gone" wait_until 5 eval "! running $sup"
-check "service gone" eval "[ -n '$main_pid' ] && ! running $main_pid"
+check "supervisor gone" wait_until 20 eval "! running $sup"
+check "service gone" \
+	wait_until 20 eval "[ -n '$main_pid' ] && ! running $main_pid"
 check "state directory removed" eval "[ ! -e '$state' ]"
-check "tcp port released" eval "! is_listening tcp $port"
-check "udp port released" eval "! is_listening udp $port"
+# The sandboxed server holds the sockets too, and may take a moment more.
+check "tcp port released" wait_until 20 eval "! is_listening tcp $port"
+check "udp port released" wait_until 20 eval "! is_listening udp $port"
 shopt -s extglob
 expect_match "ExecStopPost ran, with the service's result" \
 	"$(cat "$T/post-ran" 2>/dev/null)" "$post_want"

@@ -87,6 +87,8 @@ expect_eq "the service was started once" \
 # ExecStop's podman stop waits its 10 s and kills it.
 out=$("$WICK" stop echo@demo.socket 2>&1)
 expect_eq "stop exits 0" "$?" 0
+no_containers() { [ -z "$("${PODMAN[@]}" ps -aq 2>&1)" ]; }
+wait_until 30 no_containers
 expect_eq "no container left" "$("${PODMAN[@]}" ps -aq 2>&1)" ""
 check "state removed" eval "[ ! -e '$state' ]"
-check "port released" eval "! is_listening tcp $port"
+check "port released" wait_until 20 eval "! is_listening tcp $port"

@@ -17,7 +17,9 @@ start_unit() {
 	return $st
 }
 logf() { echo "$(unit_state "$1")/log"; }
-poke() { printf 'x\n' | timeout 5 socat -t 1 - "TCP:127.0.0.1:$1" 2>&1; }
+# poke PORT: one client; its answer may need a sandbox started first. A
+# service that answers closes the connection, so the budget costs nothing.
+poke() { printf 'x\n' | timeout 60 socat -t 30 - "TCP:127.0.0.1:$1" 2>&1; }
 
 # Type=notify: READY=1 from the server marks it ready.
 port=$(free_port)
@@ -27,7 +29,7 @@ printf '[Service]\nType=notify\nExecStart=%s\n' \
 check "notify: start" start_unit ntf.socket
 check "notify: echo" echo_check tcp4 "127.0.0.1:$port"
 check "notify: READY=1 taken from NOTIFY_SOCKET" \
-	wait_log "$(logf ntf.socket)" "ntf.service: ready (pid "
+	wait_log "$(logf ntf.socket)" "ntf.service: ready (pid " 20
 check "notify: stop" "$WICK" stop ntf.socket
 
 # Type=notify without READY=1: stopped after TimeoutStartSec=.
@@ -37,8 +39,9 @@ printf '[Service]\nType=notify\nTimeoutStartSec=300ms\n%s\n' \
 	"ExecStart=/bin/sleep 30" >"$UNITS/slow.service"
 check "start timeout: start" start_unit slow.socket
 poke "$port" >/dev/null &
+_pids+=($!)
 check "start timeout: named in the log" wait_log "$(logf slow.socket)" \
-	"slow.service: not ready within TimeoutStartSec=; stopping it"
+	"slow.service: not ready within TimeoutStartSec=; stopping it" 20
 check "start timeout: stop" "$WICK" stop slow.socket
 
 # Restart=on-failure: 1 start and 5 restarts, then it gives up.
@@ -53,7 +56,7 @@ UNIT
 check "restart: start" start_unit rs.socket
 printf 'x' | socat - "UDP-SENDTO:127.0.0.1:$port"
 check "restart: gives up after 5 restarts" wait_log "$(logf rs.socket)" \
-	"rs.service: restarted 5 times within 10s; giving up"
+	"rs.service: restarted 5 times within 10s; giving up" 20
 expect_eq "restart: 6 runs before giving up" \
 	"$(head -n 6 "$T/rs-count" | wc -l)" 6
 out=$("$WICK" status rs.socket)
@@ -77,10 +80,11 @@ ExecStopPost=/bin/sh -c 'echo \$SERVICE_RESULT > $T/pre-post'
 UNIT
 check "pre: start" start_unit pre.socket
 poke "$port" >/dev/null &
+_pids+=($!)
 check "pre: the failure is logged" wait_log "$(logf pre.socket)" \
-	"pre.service: ExecStartPre /bin/sh failed with status 4"
+	"pre.service: ExecStartPre /bin/sh failed with status 4" 20
 check "pre: ExecStopPost saw exit-code" \
-	wait_until 5 grep -qx exit-code "$T/pre-post"
+	wait_until 20 grep -qx exit-code "$T/pre-post"
 check "pre: main command did not run" eval "[ ! -e '$T/pre-main' ]"
 check "pre: stop" "$WICK" stop pre.socket
 
@@ -91,8 +95,10 @@ printf '[Service]\nExecStartPre=/nonexistent/pre\nExecStart=/bin/true\n' \
 	>"$UNITS/pre2.service"
 check "pre2: start" start_unit pre2.socket
 poke "$port" >/dev/null &
+_pids+=($!)
 check "pre2: a missing ExecStartPre is named with its cause" \
-	wait_log "$(logf pre2.socket)" "/nonexistent/pre.*No such file or directory"
+	wait_log "$(logf pre2.socket)" \
+		"/nonexistent/pre.*No such file or directory" 20
 check "pre2: stop" "$WICK" stop pre2.socket
 
 # Accept=yes: the connection is fd 3 of one instance per client.
@@ -135,12 +141,28 @@ check "accept: stop" "$WICK" stop acc.socket
 port=$(free_port)
 printf '[Socket]\nListenStream=127.0.0.1:%s\nAccept=yes\n%s\n' "$port" \
 	"MaxConnectionsPerSource=1" >"$UNITS/per.socket"
-printf '[Service]\nExecStart=/bin/sh -c %s\n' "'echo hi >&3; sleep 3'" \
+# The instance answers and runs on for 30 s: the source stays counted
+# however slow the machine is. (Its connection stays open meanwhile, as
+# under systemd, which holds an Accept=yes connection for the instance.)
+printf '[Service]\nExecStart=/bin/sh -c %s\n' "'echo hi >&3; sleep 30'" \
 	>"$UNITS/per@.service"
 check "per source: start" start_unit per.socket
-from() { timeout 6 socat -u "TCP:127.0.0.1:$port,bind=$1" - 2>/dev/null; }
+# from ADDRESS: what a client from ADDRESS gets: the answer once it is
+# there, or nothing once the connection is closed on it.
+from() {
+	local out pid
+	out=$(mktemp "$T/from.XXXXXX")
+	timeout 30 socat -u "TCP:127.0.0.1:$port,bind=$1" - >"$out" \
+		2>/dev/null &
+	pid=$!
+	wait_until 30 eval "grep -q . '$out' || ! running $pid"
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	cat "$out"
+}
 from 127.0.0.1 >"$T/first" &
-wait_until 5 grep -q hi "$T/first"
+_pids+=($!)
+wait_until 20 grep -q hi "$T/first"
 expect_eq "per source: second from 127.0.0.1 refused" "$(from 127.0.0.1)" ""
 check "per source: refusal logged" wait_log "$(logf per.socket)" \
 	"refused connection from 127.0.0.1:[0-9]*: 1 instances for that source"

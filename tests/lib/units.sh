@@ -50,10 +50,18 @@ unit_track() {
 	[ -n "$pid" ] && _pids+=("$pid")
 }
 
-# echo_check PROTO ADDRESS: sends a line through socat, prints the reply.
+# echo_check PROTO ADDRESS: sends a line through socat; true when it comes
+# back. The first client may have to wait for a sandbox or a container to
+# start, so TCP and UDP get a generous budget; a VSOCK connect without a
+# transport hangs, and its failure only skips, so it keeps a short one.
 echo_check() {
 	local msg="hello $1 $RANDOM"
 	local got
-	got=$(printf '%s\n' "$msg" | timeout 5 socat -t 2 - "$1:$2" 2>&1)
+	case $1 in
+	udp*) got=$(printf '%s\n' "$msg" | dgram_reply 30 "$1:$2") ;;
+	tcp*) got=$(printf '%s\n' "$msg" |
+		timeout 60 socat -t 30 - "$1:$2" 2>&1) ;;
+	*) got=$(printf '%s\n' "$msg" | timeout 5 socat -t 2 - "$1:$2" 2>&1) ;;
+	esac
 	[ "$got" = "$msg" ]
 }
