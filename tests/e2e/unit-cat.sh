@@ -106,8 +106,15 @@ expect_eq "no ExecStart left: messages" "$out" \
 wick: $UNITS/noexec.service: no usable ExecStart= (exactly one is needed unless Type=oneshot); nothing started"
 
 out=$("$WICK" start --unit-path "$UNITS" noexec.service 2>&1)
-expect_eq "start of a service: exit 1" "$?" 1
-expect_eq "start of a service: message" "$out" \
-	"wick: noexec.service: wick starts socket units (NAME.socket); their service starts on the first client"
+expect_eq "start of the service: exit 1" "$?" 1
+expect_eq "start of the service: the same messages, through its socket" \
+	"$out" \
+"wick: $UNITS/noexec.service:2: invalid command line in ExecStart=, ignoring
+wick: $UNITS/noexec.service: no usable ExecStart= (exactly one is needed unless Type=oneshot); nothing started"
+check "start of the service: port not bound" eval "! is_listening tcp $port"
+out=$("$WICK" start --unit-path "$UNITS" noexec.target 2>&1)
+expect_eq "start of another kind of unit: exit 1" "$?" 1
+expect_eq "start of another kind of unit: message" "$out" \
+	"wick: noexec.target: wick starts socket units (NAME.socket) and services through them (NAME.service)"
 out=$("$WICK" cat 2>&1)
 expect_eq "cat without unit: usage, exit 2" "$?" 2
