@@ -58,7 +58,7 @@ $(B)/tests/%: $(B)/tests/unit/%.o $(B)/libwick.a
 # The unit-file reader's tests link the wick objects they exercise.
 UNIT_PARSE_OBJ := $(addprefix $(B)/src/,unit.o unit_path.o unit_keys.o \
 	unit_specifier.o unit_exec.o unit_env.o unit_config.o address.o \
-	listen.o log.o text.o)
+	listen.o unix_bound.o log.o text.o)
 $(B)/tests/unit-parse: $(B)/tests/unit/unit-parse.o $(UNIT_PARSE_OBJ) \
 		$(B)/libwick.a
 	$(CC) $(LDFLAGS) -o $@ $^

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "listen.h"
+#include "unix_bound.h"
 
 void listen_opts_default(struct listen_opts *o)
 {
@@ -102,6 +103,11 @@ static int clear_stale(const struct listener *l)
 		return errno == ENOENT ? 0 : -errno;
 	if (!S_ISSOCK(st.st_mode))
 		return -EEXIST;
+	/* Bound here: in use, and no need to knock (a one-shot server
+	 * would take the knock for its client). Elsewhere, in another
+	 * network namespace, only a connection tells. */
+	if (unix_bound(&st) == 1)
+		return -EADDRINUSE;
 	fd = socket(AF_UNIX, l->type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;

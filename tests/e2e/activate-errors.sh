@@ -103,6 +103,19 @@ p2=$(free_port)
 bad 1 "wick: listen 127.0.0.1:$p2 (stream): address already in use by [::]:$p2, listed before it (list each address once; a bare port already covers IPv4 and IPv6)" \
 	activate -l "$p2" -l "127.0.0.1:$p2" true
 
+# A live Unix socket of a one-shot server (socat without fork) is refused
+# without a connection to it: the server keeps waiting for its client.
+socat "UNIX-LISTEN:$T/oneshot.sock" - </dev/null >"$T/oneshot.out" &
+oneshot=$!
+_pids+=("$oneshot")
+wait_until 20 test -S "$T/oneshot.sock"
+bad 1 "wick: listen $T/oneshot.sock (stream): address already in use (another process listens there)" \
+	activate -l "$T/oneshot.sock" true
+check "the one-shot server was not woken by the check" running "$oneshot"
+out=$(echo mine | socat -t 20 - "UNIX-CONNECT:$T/oneshot.sock" 2>&1)
+check "… and still takes its own client" wait_until 20 grep -qx mine \
+	"$T/oneshot.out"
+
 # A path that is not a socket is refused and left alone.
 echo keep >"$T/file"
 bad 1 "wick: listen $T/file (stream): the path exists and is not a socket (move it away or choose another path)" \
