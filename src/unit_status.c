@@ -43,14 +43,36 @@ static void print_listen(const char *listen, const char *indent)
 	}
 }
 
+/* One log line for the terminal: what the service printed is not
+ * trusted, so control bytes (escape sequences, NUL) are shown as \xNN,
+ * and a very long line is cut. */
+static void print_line(const char *p, size_t len, bool cut_before)
+{
+	size_t shown = 0;
+
+	fputs(cut_before ? "  …" : "  ", stdout);
+	for (size_t i = 0; i < len && shown < 240; i++, shown++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c < 0x20 && c != '\t')
+			printf("\\x%02x", c);
+		else if (c == 0x7f)
+			fputs("\\x7f", stdout);
+		else
+			putchar(c);
+	}
+	puts(len > 240 ? " …" : "");
+}
+
 /* The last lines of the supervisor's log, as systemctl status shows the
  * journal's: a service that keeps failing says why right here. Reads at
- * most the last 4 KiB, however long the log has grown. */
+ * most the last 64 KiB, however long the log has grown. */
 static void print_log_tail(const char *dir, int lines)
 {
-	char path[4096], buf[4096];
-	const char *p;
-	ssize_t n;
+	static char buf[65536];
+	char path[4096];
+	size_t n, start, end;
+	ssize_t got;
 	off_t size;
 	int fd;
 
@@ -59,29 +81,31 @@ static void print_log_tail(const char *dir, int lines)
 	if (fd < 0)
 		return;
 	size = lseek(fd, 0, SEEK_END);
-	n = size < 0 ? -1
-		     : pread(fd, buf, sizeof(buf) - 1,
-			     size > (off_t)sizeof(buf) - 1
-				     ? size - (off_t)sizeof(buf) + 1
-				     : 0);
+	got = size <= 0 ? -1
+			: pread(fd, buf, sizeof(buf),
+				size > (off_t)sizeof(buf)
+					? size - (off_t)sizeof(buf)
+					: 0);
 	close(fd);
-	if (n <= 0)
+	if (got <= 0)
 		return;
-	buf[n] = '\0';
+	n = (size_t)got;
 	while (n > 0 && buf[n - 1] == '\n')
-		buf[--n] = '\0';
-	p = buf + n;
-	while (p > buf && lines > 0)
-		if (*--p == '\n')
+		n--;
+	start = n;
+	while (start > 0 && lines > 0)
+		if (buf[--start] == '\n')
 			lines--;
-	if (*p == '\n')
-		p++;
-	else if (size > (off_t)sizeof(buf) - 1) /* its first line is cut */
-		p += strcspn(p, "\n") + (p[strcspn(p, "\n")] == '\n');
-	printf("\n");
-	for (size_t len; *p; p += len + (p[len] == '\n')) {
-		len = strcspn(p, "\n");
-		printf("  %.*s\n", (int)len, p);
+	if (buf[start] == '\n')
+		start++;
+	putchar('\n');
+	for (; start < n; start = end + 1) {
+		char *nl = memchr(buf + start, '\n', n - start);
+
+		end = nl ? (size_t)(nl - buf) : n;
+		/* The first line read may have begun before the buffer. */
+		print_line(buf + start, end - start,
+			   start == 0 && size > (off_t)sizeof(buf));
 	}
 }
 

@@ -204,3 +204,32 @@ expect_eq "service: one its socket does not activate is refused" \
 	"$?:$out" "1:wick: other.service: other.socket activates lone.service, so it cannot start it; nothing started (start other.socket itself)"
 check "service: … and nothing listens" sh -c "! ss -Hltn 'sport = :$port' |
 	grep -q ."
+
+# status shows the service's output safely: control bytes escaped (no
+# terminal escape sequence gets through), NUL shown, long lines cut.
+cat >"$T/noisy.sh" <<'SH'
+#!/bin/sh
+printf '\033]0;title\007\033[2Jred\n'
+printf 'before\000after\n'
+head -c 5000 /dev/zero | tr '\000' a
+printf '\nlast\n'
+exec sleep 60
+SH
+chmod 755 "$T/noisy.sh"
+port=$(free_port)
+printf '[Socket]\nListenStream=127.0.0.1:%s\n' "$port" >"$UNITS/noisy.socket"
+printf '[Service]\nExecStart=%s\n' "$T/noisy.sh" >"$UNITS/noisy.service"
+"$WICK" start --unit-path "$UNITS" noisy.service >/dev/null 2>&1
+unit_track noisy.socket
+check "noisy: its output reaches the log" wait_log "$(logf noisy.socket)" '^last$'
+out=$("$WICK" status noisy.service)
+check "noisy: no escape byte reaches the terminal" \
+	eval '! printf "%s" "$out" | grep -q "$(printf "\033")"'
+check "noisy: escapes shown as \\x1b" eval \
+	'printf "%s\n" "$out" | grep -qxF "  \\x1b]0;title\\x07\\x1b[2Jred"'
+check "noisy: NUL shown, the rest of the line kept" eval \
+	'printf "%s\n" "$out" | grep -qxF "  before\\x00after"'
+expect_match "noisy: a long line cut" "$out" "*  $(printf 'a%.0s' $(seq 240)) …*"
+expect_match "noisy: the last line there" "$out" "*
+  last"
+"$WICK" stop noisy.service >/dev/null
