@@ -147,6 +147,9 @@ static int child_exec(struct shim *s, const struct exec_command *c,
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* Ends with the shim, which ends with the supervisor: a killed
+	 * supervisor must not leave a server holding the unit's port. */
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (is_main) {
 		snprintf(pid, sizeof(pid), "%d", (int)getpid());
 		shim_setenv(s, "LISTEN_PID", pid);
@@ -627,6 +630,9 @@ static int shim_init(struct shim *s)
 		return -errno;
 	/* A MAINPID= that daemonized (conmon) is reparented to us. */
 	(void)prctl(PR_SET_CHILD_SUBREAPER, 1); /* else pidfd still works */
+	/* Killed with the supervisor (SIGKILL leaves it no say), the shim
+	 * takes its commands along: see child_exec(). */
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (shim_env(s) < 0)
 		return -EINVAL;
 	if (s->c->type == SERVICE_NOTIFY && s->c->notify_access != NOTIFY_NONE)

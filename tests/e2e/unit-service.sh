@@ -233,3 +233,26 @@ expect_match "noisy: a long line cut" "$out" "*  $(printf 'a%.0s' $(seq 240)) �
 expect_match "noisy: the last line there" "$out" "*
   last"
 "$WICK" stop noisy.service >/dev/null
+
+# A supervisor killed with SIGKILL takes its service along: nothing keeps
+# the unit's port, and the unit starts again.
+port=$(free_port)
+printf '[Socket]\nListenStream=127.0.0.1:%s\n' "$port" >"$UNITS/kill9.socket"
+printf '[Service]\nExecStart=%s\n' "$WICK_ECHO" >"$UNITS/kill9.service"
+"$WICK" start --unit-path "$UNITS" kill9.service >/dev/null 2>&1
+unit_track kill9.socket
+sup=$(cat "$(unit_state kill9.socket)/pid")
+check "kill9: the service runs" wait_until 20 sh -c \
+	"'$WICK' status kill9.service | grep -q 'running as pid'"
+main=$("$WICK" status kill9.service | sed -n 's/.*running as pid \([0-9]*\).*/\1/p')
+kill -KILL "$sup"
+check "kill9: the service ends with its supervisor" wait_until 20 eval \
+	'[ -n "$main" ] && ! running "$main"'
+check "kill9: … and the port is free" wait_until 20 eval \
+	'! is_listening tcp "$port"'
+"$WICK" stop kill9.service >/dev/null 2>&1
+check "kill9: the unit starts again" "$WICK" start --unit-path "$UNITS" \
+	kill9.service
+unit_track kill9.socket
+check "kill9: … and serves" echo_check tcp4 "127.0.0.1:$port"
+"$WICK" stop kill9.service >/dev/null
