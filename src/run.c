@@ -128,6 +128,28 @@ static const char *bad_destination(const char *dst)
 	return NULL;
 }
 
+/* Drops empty and "." components of the absolute PATH, in place. */
+static void normalize(char *path)
+{
+	char *out = path, *p = path;
+
+	while (*p) {
+		size_t len;
+
+		p += strspn(p, "/");
+		len = strcspn(p, "/");
+		if (len && !(len == 1 && *p == '.')) {
+			*out++ = '/';
+			memmove(out, p, len);
+			out += len;
+		}
+		p += len;
+	}
+	if (out == path)
+		*out++ = '/';
+	*out = '\0';
+}
+
 static int parse_volume(struct run *r, char *arg)
 {
 	struct volume *v = &r->volumes[r->sb.n_volumes];
@@ -154,8 +176,7 @@ static int parse_volume(struct run *r, char *arg)
 	why = bad_destination(dst);
 	if (why)
 		return bad("volume '%s': %s", orig, why);
-	for (size_t n = strlen(dst); n > 1 && dst[n - 1] == '/'; n--)
-		dst[n - 1] = '\0'; /* "/x/" and "/x" are one place */
+	normalize(dst); /* "/x/", "//x" and "/./x" are one place */
 	*v = (struct volume){arg, dst, mode && !strcmp(mode, "ro")};
 	r->sb.n_volumes++;
 	return 0;

@@ -12,6 +12,9 @@
 
 #define RUN_MAX_VOLUMES 64
 #define RUN_MAX_ENV 256
+/* The server's PATH unless -e or --setenv gives one. */
+#define RUN_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:" \
+			 "/sbin:/bin"
 
 struct run {
 	struct sandbox sb;

@@ -100,8 +100,7 @@ static void build_env(struct run *r)
 	r->env = calloc(r->env_room, sizeof(char *));
 	if (!r->env)
 		abort(); /* out of memory before the sandbox exists */
-	env_set(r, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
-		   "/sbin:/bin");
+	env_set(r, "PATH=" RUN_DEFAULT_PATH);
 	env_set(r, "HOME=/root");
 	env_set(r, "container=wick");
 	/* TERM for the terminal, REMOTE_* from an activator's --accept. */

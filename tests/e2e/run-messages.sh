@@ -106,6 +106,9 @@ expect_eq "names that only look alike are fine" "$(echo $out)" \
 bad "one volume destination twice" 2 \
 	"wick: run: volume destination '/tmp/v' is given twice (bind each place once)" \
 	"$WICK" run --name "$n" -v "$T:/tmp/v" -v "$T:/tmp/v/" "${RAN[@]}"
+bad "one volume destination twice, spelled otherwise" 2 \
+	"wick: run: volume destination '/tmp/v' is given twice (bind each place once)" \
+	"$WICK" run --name "$n" -v "$T://tmp/./v" -v "$T:/tmp/v" "${RAN[@]}"
 bad "an unknown option" 2 \
 	"wick: run: option '--bogus' is unknown or needs a value (see 'wick run --help')" \
 	"$WICK" run --name "$n" --bogus "${RAN[@]}"
