@@ -242,7 +242,7 @@ static void start_main(struct engine *e, int trigger)
 	e->main_pid = pid;
 	e->main_group = a->exec ? 0 : pid;
 	if (trigger < 0)
-		log_start(e, pid, "--now");
+		log_start(e, pid, "at once, before any client");
 	else
 		log_start(e, pid,
 			  listener_text(&a->listeners[trigger], where,

@@ -171,6 +171,25 @@ int cmd_ps(int argc, char **argv)
 
 /* -t SECS / -f, then one NAME at least: the index of the first NAME,
  * or -1 after one line saying what is wrong. */
+int control_long_options(const char *cmd, int argc, char **argv,
+			 const char *usage)
+{
+	for (int i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (argv[i][1] != '-')
+			continue;
+		if (!strcmp(argv[i], "--help")) {
+			printf("usage: wick %s %s\n", cmd, usage);
+			return 1;
+		}
+		log_error("%s: option '%s' is unknown (wick %s %s)", cmd,
+			  argv[i], cmd, usage);
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_end(int argc, char **argv, const char *opts, int *secs,
 		     bool *force)
 {
@@ -178,8 +197,10 @@ static int parse_end(int argc, char **argv, const char *opts, int *secs,
 						  ? "[-t SECONDS] NAME..."
 						  : "[-f] NAME...";
 	unsigned long v;
-	int o;
+	int o = control_long_options(cmd, argc, argv, use);
 
+	if (o)
+		return o > 0 ? -2 : -1;
 	optind = 1;
 	opterr = 0;
 	while ((o = getopt(argc, argv, opts)) != -1) {
@@ -213,7 +234,7 @@ int cmd_stop(int argc, char **argv)
 
 	first = parse_end(argc, argv, "+:t:", &secs, &force);
 	if (first < 0)
-		return EXIT_USAGE;
+		return first == -2 ? 0 : EXIT_USAGE;
 	for (int i = first; i < argc; i++) {
 		if (find("stop", &st, argv[i], true)) {
 			status = 1;
@@ -236,7 +257,7 @@ int cmd_rm(int argc, char **argv)
 
 	first = parse_end(argc, argv, "+:f", &secs, &force);
 	if (first < 0)
-		return EXIT_USAGE;
+		return first == -2 ? 0 : EXIT_USAGE;
 	for (int i = first; i < argc; i++) {
 		if (find("rm", &st, argv[i], false)) {
 			status = 1;

@@ -13,4 +13,10 @@ int control_stop(const struct state *st, int secs);
  * about ROOT: whose the directory is when it is not ours. */
 void control_state_error(const char *cmd, const char *root, int err);
 
+/* Long options before the operands of stop, rm and exec, which take only
+ * short ones: --help prints USAGE and returns 1; any other is named in
+ * one line and -1; none, 0. */
+int control_long_options(const char *cmd, int argc, char **argv,
+			 const char *usage);
+
 #endif

@@ -173,14 +173,17 @@ static int run_in(pid_t target, char **argv, struct restrictions *rs)
 	return spawn_exit_status(ws);
 }
 
-#define EXEC_USAGE "wick exec [-i] [-t] NAME COMMAND [ARG...]"
+#define EXEC_ARGS "[-i] [-t] NAME COMMAND [ARG...]"
+#define EXEC_USAGE "wick exec " EXEC_ARGS
 
 /* Options, then NAME and COMMAND: the index of NAME, or -1 after one
  * line saying what is missing. */
 static int parse_exec(int argc, char **argv, bool *tty)
 {
-	int o;
+	int o = control_long_options("exec", argc, argv, EXEC_ARGS);
 
+	if (o)
+		return o > 0 ? -2 : -1;
 	optind = 1;
 	opterr = 0;
 	while ((o = getopt(argc, argv, "+ti")) != -1) {
@@ -210,7 +213,7 @@ int cmd_exec(int argc, char **argv)
 
 	optind = parse_exec(argc, argv, &tty);
 	if (optind < 0)
-		return EXIT_USAGE;
+		return optind == -2 ? 0 : EXIT_USAGE;
 	e = state_find(&st, argv[optind]);
 	if (e < 0 && e != -ENOENT) {
 		control_state_error("exec", st.root, e);

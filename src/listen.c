@@ -374,9 +374,11 @@ const char *listener_error_in(const struct listener *ls, size_t i, int r,
 		address_format(&ls[j].addr, other, sizeof(other));
 		snprintf(buf, size,
 			 "address already in use by %s, listed before it "
-			 "(list each address once; a bare port already "
-			 "covers IPv4 and IPv6)",
-			 other);
+			 "(list each address once%s)",
+			 other,
+			 ls[j].addr.dual_stack
+				 ? "; a bare port already covers IPv4 and IPv6"
+				 : "");
 		return buf;
 	}
 	return listener_error(&ls[i], r);

@@ -232,10 +232,16 @@ static int prepare(struct started *s, const char *name)
 	free(root);
 	s->dir = unit_state_dir(name);
 	s->lock = s->dir ? unit_state_lock(s->dir) : -ENOMEM;
-	if (s->lock == -EBUSY)
-		log_error("%s: already started (supervisor pid %d); 'wick stop "
-			  "%s' first",
-			  name, (int)unit_state_pid(s->dir, "pid"), name);
+	if (s->lock == -EBUSY) {
+		pid_t pid = unit_state_pid(s->dir, "pid");
+		char by[32] = "";
+
+		if (pid > 0) /* 0: the other start has not written it yet */
+			snprintf(by, sizeof(by), " (supervisor pid %d)",
+				 (int)pid);
+		log_error("%s: already started%s; 'wick stop %s' first", name,
+			  by, name);
+	}
 	else if (s->lock < 0)
 		log_error("%s: cannot lock its state in %s: %s", name,
 			  s->dir ? s->dir : "?", strerror(-s->lock));

@@ -127,3 +127,14 @@ out=$(bash -c 'ulimit -n 10; "$0" run --name "$1" true' "$WICK" "$n" 2>&1)
 expect_match "a tiny fd limit names ulimit -n" "$out" \
 	"wick: run: *: Too many open files (raise ulimit -n; wick run needs about 16)"
 check "… and leaves no state" test ! -e "$SR/$n"
+
+# stop, rm and exec take short options only: --help is help, another
+# long option is named.
+out=$("$WICK" stop --help 2>&1)
+expect_eq "stop --help: usage, exit 0" "$?:$out" "0:usage: wick stop [-t SECONDS] NAME..."
+bad "stop --bogus" 2 \
+	"wick: stop: option '--bogus' is unknown (wick stop [-t SECONDS] NAME...)" \
+	"$WICK" stop --bogus "$n"
+bad "exec --tty" 2 \
+	"wick: exec: option '--tty' is unknown (wick exec [-i] [-t] NAME COMMAND [ARG...])" \
+	"$WICK" exec --tty "$n" true
