@@ -27,6 +27,7 @@ static int read_options(int argc, char **argv, const char *usage,
 
 	memset(o, 0, sizeof(*o));
 	optind = 1;
+	opterr = 0; /* one line of ours instead of getopt's */
 	while ((c = getopt_long(argc, argv, "+qvh", longopts, NULL)) != -1) {
 		if (c == OPT_UNIT_PATH && unit_path_add(&o->path, optarg) < 0)
 			return 1;
@@ -42,7 +43,9 @@ static int read_options(int argc, char **argv, const char *usage,
 		else if (c == OPT_ALL && strstr(flags, "all"))
 			o->all = true;
 		else if (c != OPT_UNIT_PATH) {
-			fprintf(stderr, "%s", usage);
+			log_error("%s: option '%s' is unknown or needs a value "
+				  "(see 'wick %s --help')",
+				  argv[0], argv[optind - 1], argv[0]);
 			return EXIT_USAGE;
 		}
 	}
