@@ -35,7 +35,8 @@ static char *service_unit_name(const struct started *s)
 	const char *at = strchr(s->sc.service, '@');
 	char *name;
 
-	if (!at || at[1] != '.')
+	/* A template is PREFIX@.service; echo@.x.service is an instance. */
+	if (!at || at[1] != '.' || strchr(at + 2, '.'))
 		return strdup(s->sc.service);
 	if (asprintf(&name, "%.*s@%s%s", (int)(at - s->sc.service),
 		     s->sc.service,

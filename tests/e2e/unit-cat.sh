@@ -118,3 +118,12 @@ expect_eq "start of another kind of unit: message" "$out" \
 	"wick: noexec.target: wick starts socket units (NAME.socket) and services through them (NAME.service)"
 out=$("$WICK" cat 2>&1)
 expect_eq "cat without unit: usage, exit 2" "$?" 2
+
+# An instance whose name starts with a dot is still an instance.
+port=$(free_port)
+printf '[Socket]\nListenStream=127.0.0.1:%s\n' "$port" >"$UNITS/dot@.socket"
+printf '[Service]\nExecStart=/bin/cat\n' >"$UNITS/dot@.service"
+out=$("$WICK" start --unit-path "$UNITS" dot@.x.socket 2>&1)
+expect_match "instance '.x': its service is dot@.x.service" "$out" \
+	"wick: started dot@.x.socket (supervisor pid *), activates dot@.x.service"
+"$WICK" stop dot@.x.socket >/dev/null 2>&1
