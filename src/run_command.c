@@ -76,6 +76,7 @@ static enum where resolve(const struct run *r, const char *path,
 	char host[2 * PATH_MAX], link[PATH_MAX];
 	const char *p;
 	int links = 0, t = 0;
+	enum place kind;
 	struct stat st;
 	ssize_t n;
 
@@ -101,7 +102,8 @@ static enum where resolve(const struct run *r, const char *path,
 			return UNKNOWN;
 		p += len;
 		last = !p[strspn(p, "/")];
-		switch (place(r, next, host, sizeof(host))) {
+		kind = place(r, next, host, sizeof(host));
+		switch (kind) {
 		case GONE:
 			return ABSENT;
 		case CANNOT_TELL:
@@ -112,13 +114,8 @@ static enum where resolve(const struct run *r, const char *path,
 			memcpy(cur, next, sizeof(cur));
 			continue;
 		case LOOK_FOLLOW:
-			if (stat(host, &st) < 0)
-				return errno == ENOENT || errno == ENOTDIR
-					       ? ABSENT
-					       : UNKNOWN;
-			break;
 		case LOOK:
-			if (lstat(host, &st) < 0)
+			if ((kind == LOOK ? lstat : stat)(host, &st) < 0)
 				return errno == ENOENT || errno == ENOTDIR
 					       ? ABSENT
 					       : UNKNOWN;

@@ -24,6 +24,10 @@ struct unit_name {
 
 /* Splits NAME ("echo@demo.socket"). Returns 0 or -EINVAL. */
 int unit_name_parse(const char *name, struct unit_name *n);
+
+/* Whether NAME looks like a unit of TYPE ("socket", "service"): a name
+ * followed by ".TYPE". Only the suffix is checked. */
+bool unit_name_is(const char *name, const char *type);
 void unit_name_free(struct unit_name *n);
 
 struct unit_entry {

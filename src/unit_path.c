@@ -125,6 +125,14 @@ int unit_name_parse(const char *name, struct unit_name *n)
 	return 0;
 }
 
+bool unit_name_is(const char *name, const char *type)
+{
+	size_t n = strlen(name), t = strlen(type);
+
+	return n > t + 1 && name[n - t - 1] == '.' &&
+	       !strcmp(name + n - t, type);
+}
+
 void unit_name_free(struct unit_name *n)
 {
 	free(n->prefix);

@@ -347,9 +347,10 @@ static bool wait_released(const char *dir, int ms)
 static int stop_wait_ms(const char *dir)
 {
 	char *info = unit_state_read(dir, "info");
-	const char *v = info ? strstr(info, "stop-timeout-ms=") : NULL;
-	long long ms = v ? strtoll(v + 16, NULL, 10) : 25000;
+	char *v = unit_state_field(info, "stop-timeout-ms");
+	long long ms = v && *v ? strtoll(v, NULL, 10) : 25000;
 
+	free(v);
 	free(info);
 	if (ms <= 0 || ms > 595000)
 		ms = 595000;
@@ -417,11 +418,9 @@ int cmd_start(int argc, char **argv)
 	if (r != 0)
 		return unit_cmd_ended(r);
 	for (int i = o.first_arg; i < argc; i++) {
-		size_t len = strlen(argv[i]);
-
-		if (len > 8 && !strcmp(argv[i] + len - 8, ".service")) {
+		if (unit_name_is(argv[i], "service")) {
 			status |= start_service(&o, argv[i]);
-		} else if (len > 7 && !strcmp(argv[i] + len - 7, ".socket")) {
+		} else if (unit_name_is(argv[i], "socket")) {
 			status |= start_one(&o, argv[i], NULL);
 		} else {
 			log_error("%s: wick starts socket units (NAME.socket) "
@@ -448,20 +447,13 @@ int cmd_unit_stop(int argc, char **argv)
 	return status;
 }
 
-static bool unit_like(const char *s)
-{
-	size_t n = strlen(s);
-
-	return (n > 7 && !strcmp(s + n - 7, ".socket")) ||
-	       (n > 8 && !strcmp(s + n - 8, ".service"));
-}
-
 /* `wick stop` ends sandboxes by name and started units: operands named
  * like units (NAME.socket, NAME.service) make it the unit command. */
 int cmd_stop_any(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++)
-		if (unit_like(argv[i]))
+		if (unit_name_is(argv[i], "socket") ||
+		    unit_name_is(argv[i], "service"))
 			return cmd_unit_stop(argc, argv);
 	return cmd_stop(argc, argv);
 }

@@ -196,6 +196,19 @@ char **unit_state_list(void)
 	return v;
 }
 
+char *unit_state_field(const char *info, const char *key)
+{
+	size_t len = strlen(key);
+
+	for (const char *p = info; p && *p; p += strcspn(p, "\n") + !!*p) {
+		if (!strncmp(p, key, len) && p[len] == '=')
+			return strndup(p + len + 1, strcspn(p + len + 1, "\n"));
+		if (!p[strcspn(p, "\n")])
+			break;
+	}
+	return strdup("");
+}
+
 /* NAME.socket for NAME.service (echo@demo.service: echo@demo.socket). */
 char *unit_socket_of(const char *service)
 {
@@ -211,21 +224,19 @@ char *unit_socket_of(const char *service)
  * the started X.socket which runs it. Malloc'd, NULL when none. */
 char *unit_state_of(const char *name)
 {
-	size_t n = strlen(name);
 	char *dir = unit_state_dir(name), *sock, *info, *svc;
 	bool runs;
 
-	if (!dir || access(dir, F_OK) == 0 || n < 9 ||
-	    strcmp(name + n - 8, ".service"))
+	if (!dir || access(dir, F_OK) == 0 || !unit_name_is(name, "service"))
 		return dir;
 	free(dir);
 	sock = unit_socket_of(name);
 	dir = sock ? unit_state_dir(sock) : NULL;
 	free(sock);
 	info = dir ? unit_state_read(dir, "info") : NULL;
-	svc = info ? strstr(info, "service=") : NULL;
-	runs = svc && (svc == info || svc[-1] == '\n') &&
-	       !strncmp(svc + 8, name, n) && svc[8 + n] == '\n';
+	svc = unit_state_field(info, "service");
+	runs = svc && !strcmp(svc, name);
+	free(svc);
 	free(info);
 	if (runs)
 		return dir;

@@ -35,6 +35,10 @@ int unit_state_write(const char *dir, const char *file, const char *text);
 /* Reads DIR/FILE; NULL when absent. */
 char *unit_state_read(const char *dir, const char *file);
 
+/* The value of KEY= in INFO (the text of an "info" file, or NULL),
+ * malloc'd; "" when the key is not there. */
+char *unit_state_field(const char *info, const char *key);
+
 /* pid in DIR/FILE, or 0. */
 pid_t unit_state_pid(const char *dir, const char *file);
 

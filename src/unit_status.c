@@ -14,20 +14,6 @@
 #include "unit_exec.h"
 #include "unit_state.h"
 
-/* The value of KEY= in the "info" file, malloc'd, or "". */
-static char *info_field(const char *info, const char *key)
-{
-	size_t len = strlen(key);
-
-	for (const char *p = info; p && *p; p += strcspn(p, "\n") + !!*p) {
-		if (!strncmp(p, key, len) && p[len] == '=')
-			return strndup(p + len + 1, strcspn(p + len + 1, "\n"));
-		if (!p[strcspn(p, "\n")])
-			break;
-	}
-	return strdup("");
-}
-
 static void print_listen(const char *listen, const char *indent)
 {
 	for (const char *p = listen; p && *p;) {
@@ -126,9 +112,9 @@ static int status_one(const char *name)
 	listen = unit_state_read(dir, "listen");
 	pid = unit_state_pid(dir, "pid");
 	main_pid = unit_state_pid(dir, "main-pid");
-	svc = info_field(info, "service");
-	desc = info_field(info, "description");
-	frag = info_field(info, "fragment");
+	svc = unit_state_field(info, "service");
+	desc = unit_state_field(info, "description");
+	frag = unit_state_field(info, "fragment");
 	printf("%s%s%s\n", name, desc && *desc ? " - " : "", desc ? desc : "");
 	printf("    Loaded: %s\n", frag ? frag : "?");
 	if (alive)
@@ -207,7 +193,7 @@ int cmd_list_sockets(int argc, char **argv)
 		char *dir = unit_state_dir(all[i]);
 		char *listen = dir ? unit_state_read(dir, "listen") : NULL;
 		char *info = dir ? unit_state_read(dir, "info") : NULL;
-		char *svc = info_field(info, "service");
+		char *svc = unit_state_field(info, "service");
 
 		for (const char *p = listen; p && *p;) {
 			size_t len = strcspn(p, "\n");
